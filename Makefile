@@ -1,0 +1,63 @@
+# gan-book: the two commands are `make book` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+MATHJAX := .cache/mathjax/node_modules/mathjax/es5/tex-mml-chtml.js
+# The working tree's gan_lib wins over any installed copy (also inside notebook kernels).
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: book test lint unit quick-book browser sync-setup clean
+
+# Install everything the build and the tests use into .venv, once (again when pins change).
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+## make book: the HTML book in full mode, warnings as errors, with the execution cache.
+book: $(STAMP)
+	GAN_BOOK_MODE=full $(BIN)/jupyter-book build . -W --keep-going
+	@echo "The book: $(CURDIR)/_build/html/index.html"
+
+## make test: ruff, unit tests + nbval (quick mode, 2 workers), quick book build, browser test.
+test: lint unit quick-book browser
+	@echo "make test: all checks passed"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+# One pytest run: unit tests and every notebook under nbval. Each notebook runs once, in
+# one worker (--dist loadfile); tests/conftest.py saves the executed notebooks to
+# _build/quick/executed so that the quick book build reuses them instead of re-running them.
+unit: $(STAMP)
+	rm -rf _build/quick/executed
+	GAN_BOOK_MODE=quick $(BIN)/pytest -n 2 --dist loadfile --nbval-lax --nbval-cell-timeout=600 \
+		tests chapters --ignore=tests/browser
+
+quick-book: $(STAMP)
+	$(PY) tools/build_quick_book.py
+
+$(CHROMIUM):
+	@if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get install -y chromium >/dev/null || (apt-get update >/dev/null && apt-get install -y chromium >/dev/null); \
+	else echo "Chromium is missing: install it (Debian: sudo apt-get install -y chromium) or set CHROMIUM=/path/to/chromium"; exit 1; fi
+
+$(MATHJAX):
+	npm install --silent --no-audit --no-fund --prefix .cache/mathjax mathjax@3
+
+browser: $(STAMP) $(CHROMIUM) $(MATHJAX)
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest tests/browser
+
+## make sync-setup: rewrite every chapter's setup cell from _config.yml's repository (forks).
+sync-setup: $(STAMP)
+	$(PY) tools/sync_setup_cell.py
+
+clean:
+	rm -rf _build .cache

@@ -1,0 +1,94 @@
+"""GAN losses computed from discriminator logits, numerically stable.
+
+Notation (DESIGN.md): the discriminator outputs a logit ``l``; ``D = sigmoid(l)`` is the
+probability that the input is real. The value function of Goodfellow et al. (2014),
+eq. (1), is ``V(D, G) = E_data[log D(x)] + E_z[log(1 - D(G(z)))]``.
+
+Everything is written with the identities
+
+    log D       = log sigmoid(l)     = -softplus(-l)
+    log(1 - D)  = log sigmoid(-l)    = -softplus(l)
+
+so no probability is ever rounded to 0 or 1 before its logarithm is taken: the losses
+stay finite and their gradients exact for logits of any size (``log(sigmoid(l))``
+overflows to ``-inf`` near ``l = -750`` in float64 and near ``l = -104`` in float32).
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+
+def _as_logits(name: str, logits) -> tf.Tensor:
+    logits = tf.convert_to_tensor(logits)
+    if logits.dtype.is_floating:
+        return logits
+    if logits.dtype.is_integer:
+        return tf.cast(logits, tf.float32)
+    raise TypeError(f"{name} must be a numeric tensor of logits; got dtype {logits.dtype.name}")
+
+
+def _check_same_shape(real_logits: tf.Tensor, fake_logits: tf.Tensor) -> None:
+    if real_logits.shape.rank is not None and fake_logits.shape.rank is not None:
+        real_tail, fake_tail = real_logits.shape[1:], fake_logits.shape[1:]
+        if real_tail != fake_tail:
+            raise ValueError(
+                "real_logits and fake_logits must have the same shape after the batch axis; "
+                f"got {real_logits.shape} and {fake_logits.shape}"
+            )
+
+
+def discriminator_loss(real_logits, fake_logits) -> tf.Tensor:
+    """Binary cross-entropy of the discriminator on a real batch and a fake batch.
+
+    ``L_D = -E_data[log D(x)] - E_z[log(1 - D(G(z)))]
+          = E_data[softplus(-l_real)] + E_z[softplus(l_fake)]``,
+
+    the sum of the per-term mean cross-entropies with label 1 for real and 0 for fake,
+    i.e. ``L_D = -V(D, G)`` with each expectation a batch mean. The discriminator
+    maximizes V by minimizing this loss (Goodfellow et al. 2014, Algorithm 1, first
+    update). At the equilibrium ``D = 1/2`` it equals ``log 4``.
+    """
+    real_logits = _as_logits("real_logits", real_logits)
+    fake_logits = _as_logits("fake_logits", fake_logits)
+    _check_same_shape(real_logits, fake_logits)
+    return tf.reduce_mean(tf.nn.softplus(-real_logits)) + tf.reduce_mean(
+        tf.nn.softplus(fake_logits)
+    )
+
+
+def generator_loss_minimax(fake_logits) -> tf.Tensor:
+    """The minimax (saturating) generator loss ``E_z[log(1 - D(G(z)))] = -E_z[softplus(l_fake)]``.
+
+    The generator's part of V, which G minimizes (Goodfellow et al. 2014, eq. 1 and
+    Algorithm 1, second update). Its gradient vanishes when D confidently rejects the
+    fakes (``D(G(z)) -> 0``), which is why it "saturates" early in training. At
+    ``D = 1/2`` it equals ``-log 2``.
+    """
+    fake_logits = _as_logits("fake_logits", fake_logits)
+    return -tf.reduce_mean(tf.nn.softplus(fake_logits))
+
+
+def generator_loss_non_saturating(fake_logits) -> tf.Tensor:
+    """The non-saturating generator loss ``-E_z[log D(G(z))] = E_z[softplus(-l_fake)]``.
+
+    Instead of minimizing ``log(1 - D(G(z)))``, G maximizes ``log D(G(z))``: the same fixed
+    point, but strong gradients when D rejects the fakes (Goodfellow et al. 2014,
+    Section 3; Goodfellow 2016, Section 3.2.3). It is binary cross-entropy of the fakes
+    against the label "real". At ``D = 1/2`` it equals ``log 2``.
+    """
+    fake_logits = _as_logits("fake_logits", fake_logits)
+    return tf.reduce_mean(tf.nn.softplus(-fake_logits))
+
+
+GENERATOR_LOSSES = {
+    "minimax": generator_loss_minimax,
+    "non_saturating": generator_loss_non_saturating,
+}
+
+
+def generator_loss(kind: str):
+    """The generator loss called ``kind``: ``"minimax"`` or ``"non_saturating"``."""
+    if kind not in GENERATOR_LOSSES:
+        raise ValueError(f"generator loss must be one of {sorted(GENERATOR_LOSSES)}; got {kind!r}")
+    return GENERATOR_LOSSES[kind]

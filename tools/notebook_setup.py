@@ -1,0 +1,43 @@
+"""The setup cell that opens every chapter, derived from the repository in _config.yml.
+
+``python tools/sync_setup_cell.py`` (``make sync-setup``) writes it into every notebook;
+``tests/test_notebooks.py`` checks that every notebook carries exactly this cell.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = ROOT / "chapters"
+
+
+def repository() -> tuple[str, str]:
+    """The repository URL and branch configured in _config.yml."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo = config["repository"]
+    return repo["url"].rstrip("/"), repo.get("branch", "main")
+
+
+def setup_cell_source() -> str:
+    """Source of the first code cell of every chapter."""
+    url, branch = repository()
+    return (
+        "# Setup, the same in every chapter: import gan_lib (installing it from the book's\n"
+        "# repository if missing, e.g. in Colab; Colab's TensorFlow is kept), then mode and seed.\n"
+        "try:\n"
+        "    import gan_lib\n"
+        "except ImportError:\n"
+        f'    %pip install --quiet "gan-lib @ git+{url}@{branch}"\n'
+        "    import gan_lib\n"
+        "from gan_lib import config\n"
+        "\n"
+        "MODE = config.setup(seed=0)"
+    )
+
+
+def notebooks() -> list[Path]:
+    """Every chapter notebook, in file-name order."""
+    return sorted(CHAPTERS.glob("*.ipynb"))
