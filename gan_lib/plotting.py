@@ -1,0 +1,59 @@
+"""One figure style for the whole book, and the plots that chapters share.
+
+Colours carry meaning everywhere: data (``p_data``) is blue, the generator (``p_g``) is
+orange, the discriminator (``D``) is green, reference values are grey dashed lines.
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+
+
+COLORS = {
+    "data": "#1f77b4",
+    "generator": "#ff7f0e",
+    "discriminator": "#2ca02c",
+    "optimal": "#d62728",
+    "reference": "#7f7f7f",
+}
+
+STYLE = {
+    "figure.figsize": (7.0, 3.6),
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "legend.frameon": False,
+    "legend.fontsize": 9,
+    "lines.linewidth": 2.0,
+    "animation.embed_limit": 40.0,  # MB: animations are embedded in the static HTML book
+}
+
+
+def use_book_style() -> None:
+    """Apply the book's matplotlib style (called once by every chapter through gan_lib.plotting)."""
+    mpl.rcParams.update(STYLE)
+
+
+def reference_line(ax, value: float, label: str, axis: str = "y") -> None:
+    """A grey dashed line marking a theoretical value, e.g. ``-log 4`` or ``D = 1/2``."""
+    draw = ax.axhline if axis == "y" else ax.axvline
+    draw(value, color=COLORS["reference"], linestyle="--", linewidth=1.2, label=label)
+
+
+def labelled(ax, xlabel: str, ylabel: str, title: str | None = None, legend: bool = True):
+    """Label both axes (and title); add a legend when any artist has a label."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    if legend and ax.get_legend_handles_labels()[0]:
+        ax.legend()
+    return ax
+
+
+use_book_style()
