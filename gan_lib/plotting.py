@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import matplotlib as mpl
 
-
 COLORS = {
     "data": "#1f77b4",
     "generator": "#ff7f0e",

@@ -13,8 +13,9 @@ standard error, so that a chapter can compute each quantity two ways.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Protocol
 
 import numpy as np
 from scipy import integrate, special
