@@ -14,6 +14,9 @@ import nbformat
 
 EXECUTED_DIR = Path(__file__).parent / "_build" / "quick" / "executed"
 
+KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
+LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3", "file_extension": ".py"}
+
 _passed_cells: dict[Path, set[int]] = {}
 _notebooks: dict[Path, object] = {}
 
@@ -45,5 +48,7 @@ def pytest_sessionfinish(session):
             continue
         root = Path(__file__).parent.resolve()
         target = EXECUTED_DIR / path.relative_to(root)
+        nb.metadata.setdefault("kernelspec", KERNELSPEC)
+        nb.metadata["language_info"] = LANGUAGE_INFO
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, str(target))

@@ -41,7 +41,7 @@ class Density(Protocol):
 
 
 def _check_finite_number(name: str, value) -> float:
-    if isinstance(value, bool) or not np.isscalar(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be a real number; got {value!r}")
     value = float(value)
     if not np.isfinite(value):

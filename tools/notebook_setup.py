@@ -28,11 +28,10 @@ def setup_cell_source() -> str:
         "# Setup, the same in every chapter: import gan_lib (installing it from the book's\n"
         "# repository if missing, e.g. in Colab; Colab's TensorFlow is kept), then mode and seed.\n"
         "try:\n"
-        "    import gan_lib\n"
+        "    from gan_lib import config\n"
         "except ImportError:\n"
         f'    %pip install --quiet "gan-lib @ git+{url}@{branch}"\n'
-        "    import gan_lib\n"
-        "from gan_lib import config\n"
+        "    from gan_lib import config\n"
         "\n"
         "MODE = config.setup(seed=0)"
     )

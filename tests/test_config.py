@@ -1,0 +1,58 @@
+import numpy as np
+import pytest
+
+from gan_lib import config
+
+
+def test_default_mode_is_full(monkeypatch):
+    monkeypatch.delenv("GAN_BOOK_MODE", raising=False)
+    assert config.mode() == "full"
+    monkeypatch.setenv("GAN_BOOK_MODE", "")
+    assert config.mode() == "full"
+
+
+@pytest.mark.parametrize("value", ["quick", "full"])
+def test_valid_modes(monkeypatch, value):
+    monkeypatch.setenv("GAN_BOOK_MODE", value)
+    assert config.mode() == value
+
+
+@pytest.mark.parametrize("value", ["fast", "QUICK ", "Full", "1"])
+def test_invalid_mode_is_a_clear_error(monkeypatch, value):
+    monkeypatch.setenv("GAN_BOOK_MODE", value)
+    with pytest.raises(ValueError, match="GAN_BOOK_MODE must be one of"):
+        config.mode()
+
+
+def test_budget_follows_mode(monkeypatch):
+    monkeypatch.setenv("GAN_BOOK_MODE", "quick")
+    assert config.budget(quick=10, full=1000) == 10
+    monkeypatch.setenv("GAN_BOOK_MODE", "full")
+    assert config.budget(quick=10, full=1000) == 1000
+
+
+def test_set_seed_makes_numpy_python_and_tensorflow_reproducible():
+    import random
+
+    import tensorflow as tf
+
+    def draw():
+        rng = config.set_seed(123)
+        return (rng.normal(), np.random.rand(), random.random(), float(tf.random.normal([])))
+
+    assert draw() == draw()
+    config.set_seed(124)
+    assert float(tf.random.normal([])) != draw()[3]
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
+def test_set_seed_rejects_bad_seeds(seed):
+    with pytest.raises(ValueError, match="seed"):
+        config.set_seed(seed)
+
+
+def test_setup_prints_versions_device_and_mode(monkeypatch, capsys):
+    monkeypatch.setenv("GAN_BOOK_MODE", "quick")
+    assert config.setup(seed=0) == "quick"
+    printed = capsys.readouterr().out
+    assert "TensorFlow" in printed and "device: CPU" in printed and "mode: quick" in printed
