@@ -38,7 +38,7 @@ lint: $(STAMP)
 # _build/quick/executed so that the quick book build reuses them instead of re-running them.
 unit: $(STAMP)
 	rm -rf _build/quick/executed
-	GAN_BOOK_MODE=quick $(BIN)/pytest -n 2 --dist loadfile --nbval-lax --nbval-cell-timeout=600 \
+	GAN_BOOK_MODE=quick $(BIN)/pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env --nbval-cell-timeout=600 \
 		tests chapters --ignore=tests/browser
 
 quick-book: $(STAMP)
