@@ -12,7 +12,17 @@ Losses come from ``gan_lib.losses`` (computed from logits). Each network has its
 optimizer. The step is compiled with ``tf.function`` (optionally XLA). All randomness
 of step ``t`` (data batch and noise) comes from ``np.random.default_rng((seed, t))``,
 so a run is reproducible on CPU and a run resumed from a checkpoint continues exactly
-as if it had never stopped.
+as if it had never stopped. (With a ``tf.data.Dataset`` the batches come from the
+dataset: step ``t`` uses its batches ``t*k ... t*k + k - 1``, so a resumed run is exact
+when the dataset's order is deterministic, e.g. ``shuffle(..., seed=...)``.)
+
+Typical use::
+
+    trainer = GANTrainer(G, D, noise_dim=4,
+                         generator_optimizer=keras.optimizers.Adam(1e-3),
+                         discriminator_optimizer=keras.optimizers.Adam(1e-3))
+    history = trainer.fit(sample, steps=2000, batch_size=256)
+    history.as_arrays()["d_loss"]   # one value per step
 """
 
 from __future__ import annotations
@@ -114,9 +124,16 @@ class GANTrainer:
         Optional ``tf.distribute`` strategy; build the models and optimizers inside
         ``strategy.scope()``. Each replica gets an equal slice of every batch.
     jit_compile:
-        Compile the step with XLA (``tools/bench_train_step.py`` measures the effect).
+        Compile the step with XLA. Off by default: ``tools/bench_train_step.py`` measured
+        XLA at 0.7x the speed of plain ``tf.function`` for the toy GANs on CPU (2 cores,
+        TF 2.21); try it on a GPU, where fusing kernels can pay off. Not with a strategy.
     seed:
         Seed of all data and noise sampling.
+
+    Attributes: ``generator``, ``discriminator``, their optimizers, ``step`` (generator
+    updates done so far) and ``history`` (a :class:`History`, one entry per step).
+    The models must have known input shapes (functional or Sequential models built with
+    ``keras.Input``), so that mismatches are reported before training starts.
     """
 
     def __init__(
@@ -150,6 +167,11 @@ class GANTrainer:
         self.discriminator_optimizer = discriminator_optimizer
         self.generator_loss_name = generator_loss
         self.generator_loss = losses.generator_loss(generator_loss)
+        if strategy is not None and jit_compile:
+            raise ValueError(
+                "jit_compile=True cannot be combined with a strategy here (XLA cannot reach "
+                "variables mirrored on other devices); use one or the other"
+            )
         self.strategy = strategy
         self.jit_compile = bool(jit_compile)
         self.history = History()
@@ -161,6 +183,14 @@ class GANTrainer:
         self._train_step = self._compile_step()
 
     def _check_shapes(self, generator, discriminator) -> None:
+        for name, model in (("generator", generator), ("discriminator", discriminator)):
+            if not isinstance(model, tf.keras.Model):
+                raise TypeError(f"{name} must be a Keras model; got {type(model).__name__}")
+            if not model.built or not model.inputs:
+                raise ValueError(
+                    f"the {name} has no known input shape; build it with keras.Input(...) "
+                    "(a functional model) or give its first layer an input shape"
+                )
         g_in = tuple(generator.input_shape[1:])
         if g_in != (self.noise_dim,):
             raise ValueError(
@@ -176,7 +206,21 @@ class GANTrainer:
 
     # ----- the compiled step -------------------------------------------------------
     def _step_on_batch(self, real_batches, noise_batches, scale):
-        """Algorithm 1, one iteration: k discriminator updates, then one generator update."""
+        """One iteration of Algorithm 1 of Goodfellow et al. (2014), with k = ``d_steps``:
+
+        for i = 1 .. k:
+            take the real minibatch x_1..x_m = ``real_batches[i]`` and the noise
+            z_1..z_m = ``noise_batches[i]``; update D by descending the gradient of
+                L_D = -(1/m) sum_j [log D(x_j) + log(1 - D(G(z_j)))]      (= -V)
+        take fresh noise ``noise_batches[k]``; update G by descending the gradient of
+                (1/m) sum_j log(1 - D(G(z_j)))                 (minimax, the paper's)
+             or -(1/m) sum_j log D(G(z_j))                     (non-saturating, its Sec. 3)
+
+        The paper ascends V for D and uses momentum SGD; here each network's own optimizer
+        descends its loss. ``scale`` divides the losses by the number of replicas under a
+        ``tf.distribute`` strategy (gradients are summed across replicas). Returns the last
+        D loss, the G loss, and the mean D(x) and D(G(z)) of the last D update.
+        """
         G, D = self.generator, self.discriminator
         for i in range(self.d_steps):
             with tf.GradientTape() as tape:
@@ -229,33 +273,48 @@ class GANTrainer:
         return distributed
 
     # ----- data ------------------------------------------------------------------------
-    def _batches(self, data, batch_size: int, rng: np.random.Generator, iterator):
-        """k real batches for one step, shape (k, batch, ...)."""
+    def _batches(self, data, batch_size: int, rng: np.random.Generator, iterator) -> np.ndarray:
+        """The k real batches of one step, stacked: shape (k, batch_size, ...)."""
         if iterator is not None:
-            return np.stack([np.asarray(next(iterator)) for _ in range(self.d_steps)])
-        if callable(data):
+            batches = [np.asarray(next(iterator)) for _ in range(self.d_steps)]
+        elif callable(data):
             batches = [np.asarray(data(batch_size, rng)) for _ in range(self.d_steps)]
         else:
             batches = [data[rng.integers(0, len(data), batch_size)] for _ in range(self.d_steps)]
+        for batch in batches:
+            if batch.shape[:1] != (batch_size,):
+                raise ValueError(
+                    f"a data batch has {batch.shape[0] if batch.ndim else 'no'} rows at step "
+                    f"{self.step}, but batch_size={batch_size} (batch a Dataset with "
+                    "drop_remainder=True, with the batch size given to fit)"
+                )
         return np.stack(batches).astype(np.float32)
 
-    def _validate_data(self, data, batch_size: int):
+    def _data_source(self, data):
+        """Check ``data`` against the discriminator's input; return a batch iterator for a
+        Dataset (resuming after the batches that steps 0 .. self.step - 1 consumed)."""
         d_in = tuple(self.discriminator.input_shape[1:])
         if isinstance(data, tf.data.Dataset):
-            return iter(data.repeat())
-        if callable(data):
-            sample = np.asarray(data(2, np.random.default_rng(0)))
+            spec = data.element_spec
+            if not isinstance(spec, tf.TensorSpec):
+                raise TypeError(
+                    "a Dataset must yield batches of samples only (no labels); map it with "
+                    f"`lambda x, *rest: x`; got element_spec {spec}"
+                )
+            shape = tuple(spec.shape[1:])
+            iterator = iter(data.repeat().skip(self.step * self.d_steps))
+        elif callable(data):
+            shape, iterator = tuple(np.shape(data(2, np.random.default_rng(0)))[1:]), None
         else:
             data = np.asarray(data)
-            sample = data[:2]
-            if len(data) == 0:
-                raise ValueError("data is empty")
-        if tuple(sample.shape[1:]) != d_in:
+            if data.ndim == 0 or len(data) == 0:
+                raise ValueError(f"data must be a non-empty array of samples; got shape {data.shape}")
+            shape, iterator = tuple(data.shape[1:]), None
+        if shape != d_in:
             raise ValueError(
-                f"data samples have shape {tuple(sample.shape[1:])}, but the discriminator "
-                f"expects {d_in}"
+                f"data samples have shape {shape}, but the discriminator expects {d_in}"
             )
-        return None
+        return data, iterator
 
     # ----- the loop --------------------------------------------------------------------
     def fit(
@@ -273,7 +332,9 @@ class GANTrainer:
         """Train until ``self.step == steps``; return the history of all steps so far.
 
         ``data``: a NumPy array of samples (minibatches drawn with replacement), a
-        callable ``sample(batch_size, rng)``, or a ``tf.data.Dataset`` of batches.
+        callable ``sample(batch_size, rng)`` returning an array ``(batch_size, ...)``, or
+        a ``tf.data.Dataset`` of batches of ``batch_size`` samples (it is repeated).
+        Calling ``fit`` again with a larger ``steps`` continues training.
         ``callbacks`` are called as ``callback(trainer, step)`` every ``callback_every``
         steps and after the last one. With ``checkpoint_dir``, training resumes from the
         latest checkpoint there and saves one every ``checkpoint_every`` steps and at the
@@ -288,8 +349,8 @@ class GANTrainer:
                 f"batch_size={batch_size} must be divisible by the "
                 f"{self.strategy.num_replicas_in_sync} replicas of the strategy"
             )
-        iterator = self._validate_data(data, batch_size)
         manager = self._restore(checkpoint_dir) if checkpoint_dir is not None else None
+        data, iterator = self._data_source(data)
         callbacks = list(callbacks)
         show = _interactive() if progress is None else progress
         bar = tqdm(total=steps, initial=self.step, disable=not show, desc="training", leave=True)

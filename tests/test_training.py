@@ -90,8 +90,58 @@ def test_interrupted_run_resumes_exactly(tmp_path: Path):
     history = resumed.fit(SAMPLER, steps=30, batch_size=16, progress=False, checkpoint_dir=tmp_path, checkpoint_every=10)
     assert resumed.step == 30 and len(history) == 30
     arrays = history.as_arrays()
+    for key in training.HISTORY_KEYS:  # bit-identical on CPU
+        np.testing.assert_array_equal(arrays[key][-13:], reference[key][-13:])
+    assert sorted(p.name for p in tmp_path.glob("ckpt-*.index")) == ["ckpt-20.index", "ckpt-30.index"]
+
+
+def test_interrupted_run_on_a_seeded_dataset_resumes_exactly(tmp_path: Path):
+    array = SAMPLER(400, np.random.default_rng(0))
+
+    def dataset():
+        return tf.data.Dataset.from_tensor_slices(array).shuffle(400, seed=7).batch(16, drop_remainder=True)
+
+    reference = make_trainer(d_steps=2).fit(dataset(), steps=40, batch_size=16, progress=False).as_arrays()
+
+    def kill_at_33(trainer, step):
+        if step == 33:
+            raise Interrupt
+
+    with pytest.raises(Interrupt):
+        make_trainer(d_steps=2).fit(
+            dataset(), steps=40, batch_size=16, progress=False, checkpoint_dir=tmp_path,
+            checkpoint_every=15, callbacks=[kill_at_33], callback_every=1,
+        )
+    resumed = make_trainer(d_steps=2)
+    history = resumed.fit(dataset(), steps=40, batch_size=16, progress=False, checkpoint_dir=tmp_path)
+    assert resumed.step == 40
     for key in training.HISTORY_KEYS:
-        np.testing.assert_allclose(arrays[key][-10:], reference[key][-10:], rtol=1e-5, atol=1e-6)
+        np.testing.assert_array_equal(history.as_arrays()[key], reference[key])
+
+
+def test_fit_in_two_calls_equals_one_call():
+    once = make_trainer().fit(SAMPLER, steps=20, batch_size=16, progress=False).as_arrays()
+    trainer = make_trainer()
+    trainer.fit(SAMPLER, steps=8, batch_size=16, progress=False)
+    twice = trainer.fit(SAMPLER, steps=20, batch_size=16, progress=False).as_arrays()
+    for key in training.HISTORY_KEYS:
+        np.testing.assert_array_equal(once[key], twice[key])
+
+
+def test_history_json_round_trip():
+    history = training.History(d_loss=[1.0, 2.0], g_loss=[0.5, 0.25], d_real=[0.6, 0.7], d_fake=[0.4, 0.3])
+    again = training.History.from_json(history.to_json())
+    assert again == history and len(again) == 2
+    again.truncate(1)
+    assert again.d_fake == [0.4]
+
+
+def test_minimax_loss_and_progress_bar_with_losses(capsys):
+    history = make_trainer(generator_loss="minimax").fit(SAMPLER, steps=10, batch_size=16, progress=True)
+    # The minimax G loss is E[log(1 - D(G(z)))] <= 0; the bar (on stderr) shows both losses.
+    assert np.all(history.as_arrays()["g_loss"] <= 0)
+    err = capsys.readouterr().err
+    assert "d_loss=" in err and "g_loss=" in err and "10/10" in err
 
 
 def test_non_finite_loss_stops_training_with_the_step():
@@ -114,6 +164,9 @@ def test_non_finite_loss_stops_training_with_the_step():
         ({}, {"batch_size": 0}, "batch_size must be an integer >= 1"),
         ({}, {"batch_size": -4}, "batch_size must be an integer >= 1"),
         ({}, {"steps": 2.5}, "steps must be an integer"),
+        ({}, {"callback_every": 0}, "callback_every must be an integer >= 1"),
+        ({"noise_dim": 0}, {}, "noise_dim must be an integer >= 1"),
+        ({"generator_loss": "wasserstein"}, {}, "wasserstein"),
     ],
 )
 def test_bad_hyperparameters_raise_before_training(kwargs, fit_kwargs, message):
@@ -139,6 +192,23 @@ def test_mismatched_shapes_are_refused():
         make_trainer(noise_dim=4)
     with pytest.raises(ValueError, match="data samples have shape"):
         make_trainer().fit(data.ring_sampler(), steps=2, batch_size=8, progress=False)
+    with pytest.raises(ValueError, match="no known input shape"):
+        training.GANTrainer(
+            keras.Sequential([keras.layers.Dense(1)]), models.mlp_discriminator(1), noise_dim=3,
+            generator_optimizer=keras.optimizers.Adam(), discriminator_optimizer=keras.optimizers.Adam(),
+        )
+
+
+def test_bad_datasets_are_refused():
+    array = SAMPLER(100, np.random.default_rng(0))
+    ragged = tf.data.Dataset.from_tensor_slices(array).batch(16)  # last batch has 4 rows
+    with pytest.raises(ValueError, match="a data batch has 4 rows at step 6"):
+        make_trainer().fit(ragged, steps=10, batch_size=16, progress=False)
+    labelled = tf.data.Dataset.from_tensor_slices((array, np.zeros(100))).batch(16)
+    with pytest.raises(TypeError, match="no labels"):
+        make_trainer().fit(labelled, steps=2, batch_size=16, progress=False)
+    with pytest.raises(ValueError, match="non-empty array"):
+        make_trainer().fit(np.zeros((0, 1)), steps=2, batch_size=16, progress=False)
 
 
 def test_strategy_with_two_logical_cpus_trains():
@@ -151,15 +221,28 @@ def test_strategy_with_two_logical_cpus_trains():
         from gan_lib import data, models, training
         from gan_lib.probability import Gaussian
         strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+        assert strategy.num_replicas_in_sync == 2
         with strategy.scope():
             G, D = models.mlp_generator(3, 1, hidden=(16,)), models.mlp_discriminator(1, hidden=(16,))
-            trainer = training.GANTrainer(G, D, noise_dim=3, strategy=strategy,
-                generator_optimizer=keras.optimizers.Adam(1e-3), discriminator_optimizer=keras.optimizers.Adam(1e-3))
-        history = trainer.fit(data.sampler_1d(Gaussian(2.0, 0.5)), steps=20, batch_size=32, progress=False)
-        assert strategy.num_replicas_in_sync == 2
+            options = dict(noise_dim=3, strategy=strategy, generator_optimizer=keras.optimizers.Adam(1e-3),
+                           discriminator_optimizer=keras.optimizers.Adam(1e-3))
+            trainer = training.GANTrainer(G, D, **options)
+        sample = data.sampler_1d(Gaussian(2.0, 0.5))
+        history = trainer.fit(sample, steps=20, batch_size=32, progress=False)
         assert len(history) == 20 and all(map(lambda v: v == v, history.d_loss))
-        print("OK", history.d_loss[-1])
+        assert all(0 < v < 1 for v in history.d_real)
+        print("OK trained", history.d_loss[-1])
+        try:
+            trainer.fit(sample, steps=25, batch_size=31, progress=False)
+        except ValueError as error:
+            assert "divisible" in str(error)
+            print("OK batch refused")
+        try:
+            training.GANTrainer(G, D, jit_compile=True, **options)
+        except ValueError as error:
+            assert "jit_compile" in str(error)
+            print("OK jit refused")
         """
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0 and "OK" in result.stdout, result.stderr[-3000:]
+    assert result.returncode == 0 and result.stdout.count("OK") == 3, result.stderr[-3000:]
