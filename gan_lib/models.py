@@ -1,9 +1,11 @@
 """Toy networks: small MLP generators and discriminators for 1-D and 2-D GANs.
 
 The discriminator returns a logit (no sigmoid): ``D(x) = sigmoid(logit)``, and the
-losses in ``gan_lib.losses`` work from logits. Optional PacGAN packing
-(Lin et al. 2018): the discriminator judges ``pack`` samples at once, concatenated,
-which lets it see (and punish) a lack of diversity.
+losses in ``gan_lib.losses`` work from logits. Two optional remedies for mode collapse
+let the discriminator see (and punish) a lack of diversity: PacGAN packing
+(Lin et al. 2018), where it judges ``pack`` samples at once, concatenated, and the
+minibatch standard deviation feature (Karras et al. 2018), where every sample is shown
+the average spread of its whole minibatch.
 """
 
 from __future__ import annotations
@@ -48,16 +50,37 @@ class Pack(keras.layers.Layer):
         return {**super().get_config(), "pack": self.pack}
 
 
-def mlp_discriminator(input_dim: int, hidden=(64, 64), pack: int = 1, name="discriminator") -> keras.Model:
+class MinibatchStdDev(keras.layers.Layer):
+    """Karras et al. (2018), Sec. 3: append one feature to every sample, the standard
+    deviation of each feature over the minibatch, averaged over features:
+    ``s = mean_j sqrt(Var_batch(h_j) + 1e-8)``. A collapsed generator produces batches
+    with a small ``s``, which the discriminator can then recognize as fake. (The trainer
+    passes real and fake batches to D separately, so ``s`` is computed on pure batches.)"""
+
+    def call(self, h):
+        spread = tf.reduce_mean(tf.sqrt(tf.math.reduce_variance(h, axis=0) + 1e-8))
+        return tf.concat([h, tf.fill(tf.stack([tf.shape(h)[0], 1]), spread)], axis=1)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], input_shape[-1] + 1)
+
+
+def mlp_discriminator(
+    input_dim: int, hidden=(64, 64), pack: int = 1, minibatch_std: bool = False, name="discriminator"
+) -> keras.Model:
     """D: x in R^input_dim -> logit, an MLP with LeakyReLU(0.2).
 
     With ``pack > 1`` (PacGAN), consecutive groups of ``pack`` samples are judged together
     and the model returns one logit per group; batch sizes must be divisible by ``pack``.
+    With ``minibatch_std=True``, a ``MinibatchStdDev`` feature is appended to the input of
+    the last hidden layer.
     """
     _check_dims(input_dim=input_dim, pack=pack, **{f"hidden[{i}]": h for i, h in enumerate(hidden)})
     inputs = keras.Input((input_dim,), name="x")
     h = Pack(pack)(inputs) if pack > 1 else inputs
-    for width in hidden:
+    for i, width in enumerate(hidden):
+        if minibatch_std and i == len(hidden) - 1:
+            h = MinibatchStdDev()(h)
         h = keras.layers.Dense(width)(h)
         h = keras.layers.LeakyReLU(0.2)(h)
     outputs = keras.layers.Dense(1, name="logit")(h)

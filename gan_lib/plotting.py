@@ -83,3 +83,49 @@ def loss_curves(ax, history, smooth: int = 1):
     reference_line(ax, float(np.log(4)), "log 4 (D at equilibrium)")
     ax.axhline(float(np.log(2)), color=COLORS["reference"], linestyle=":", linewidth=1.2, label="log 2 (G at equilibrium)")
     return labelled(ax, "training step", "loss (nats)", "Losses")
+
+
+def density_and_discriminator(ax, x, p_data_pdf, p_g_pdf, d_values, title: str | None = None, d_star=None):
+    """Figure 1 of Goodfellow et al. (2014): the data density (blue, filled), the
+    generator's density (orange) and the discriminator's output D(x) (green dashes) on one
+    axis, with D = 1/2 marked; optionally the optimal discriminator
+    ``D*(x) = p_data / (p_data + p_g)`` (red, thin). All arguments are arrays on the grid ``x``."""
+    import numpy as np
+
+    curves = [x, p_data_pdf, p_g_pdf, d_values] + ([] if d_star is None else [d_star])
+    arrays = [np.asarray(a, dtype=float) for a in curves]
+    if len({a.shape for a in arrays}) != 1 or arrays[0].ndim != 1:
+        raise ValueError(
+            "x, p_data_pdf, p_g_pdf, d_values (and d_star) must be 1-D arrays of one length; "
+            f"got shapes {[a.shape for a in arrays]}"
+        )
+    x, p_data_pdf, p_g_pdf, d_values = arrays[:4]
+    ax.fill_between(x, p_data_pdf, color=COLORS["data"], alpha=0.3, label=r"$p_\mathrm{data}$")
+    ax.plot(x, p_g_pdf, color=COLORS["generator"], label=r"$p_g$")
+    ax.plot(x, d_values, "--", color=COLORS["discriminator"], label="$D(x)$")
+    if d_star is not None:
+        ax.plot(x, arrays[4], color=COLORS["optimal"], linewidth=1.0, label="$D^*(x)$")
+    reference_line(ax, 0.5, "$D = 1/2$")
+    ax.set_xlim(x[0], x[-1])
+    ax.set_ylim(0, max(1.05, 1.05 * float(np.max(p_data_pdf)), 1.05 * float(np.max(p_g_pdf))))
+    labelled(ax, "x", "density / probability", title)
+    ax.legend(loc="upper left")
+    return ax
+
+
+def ring_samples(ax, samples, centers, std: float, title: str | None = None, limit: float = 2.6):
+    """Generated 2-D samples (orange dots) over the modes of a ring of Gaussians (blue
+    circles of radius 3 std: the VEEGAN/PacGAN "high quality" zone)."""
+    import numpy as np
+    from matplotlib.patches import Circle
+
+    samples = np.asarray(samples, dtype=float)
+    for i, center in enumerate(np.asarray(centers, dtype=float)):
+        ax.add_patch(Circle(center, 3 * std, fill=False, color=COLORS["data"], linewidth=1.2,
+                            label="mode (3 std)" if i == 0 else None))
+    ax.scatter(samples[:, 0], samples[:, 1], s=2, alpha=0.4, color=COLORS["generator"], label="$G(z)$")
+    ax.set_xlim(-limit, limit)
+    ax.set_ylim(-limit, limit)
+    ax.set_aspect("equal")
+    labelled(ax, "$x_1$", "$x_2$", title, legend=False)
+    return ax

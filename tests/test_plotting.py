@@ -1,0 +1,55 @@
+"""gan_lib.plotting: the book style and the shared plots."""
+
+import numpy as np
+import pytest
+from matplotlib import pyplot as plt
+
+from gan_lib import data, plotting, training
+
+
+def test_animation_html_has_controls_and_one_image_per_frame():
+    fig, ax = plt.subplots()
+    (line,) = ax.plot([0, 1], [0, 1])
+    html = plotting.animation_html(fig, lambda i: line.set_ydata([0, i]), frames=3)
+    assert "anim-buttons" in html or "animation" in html.lower()
+    assert html.count("data:image/png;base64") == 3
+    assert not plt.fignum_exists(fig.number)  # closed, so the static frame is not shown twice
+
+
+def test_loss_curves_draw_reference_lines():
+    history = training.History(d_loss=[1.5, 1.4], g_loss=[0.6, 0.7], d_real=[0.6, 0.5], d_fake=[0.4, 0.5])
+    fig, ax = plt.subplots()
+    plotting.loss_curves(ax, history)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert "D loss" in lines and "G loss" in lines
+    assert np.allclose(lines["log 4 (D at equilibrium)"].get_ydata(), np.log(4))
+    assert np.allclose(lines["log 2 (G at equilibrium)"].get_ydata(), np.log(2))
+    assert ax.get_ylabel() == "loss (nats)"
+    plt.close(fig)
+
+
+def test_density_and_discriminator_draws_three_curves_and_half():
+    x = np.linspace(-3, 3, 50)
+    pdf = np.exp(-(x**2) / 2) / np.sqrt(2 * np.pi)
+    fig, ax = plt.subplots()
+    plotting.density_and_discriminator(ax, x, pdf, pdf, np.full_like(x, 0.5), "step 0")
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels == ["$p_g$", "$D(x)$", "$D = 1/2$"] and ax.get_title() == "step 0"
+    assert len(ax.collections) == 1  # the filled data density
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    plotting.density_and_discriminator(ax, x, pdf, pdf, np.full_like(x, 0.5), d_star=np.full_like(x, 0.5))
+    assert "$D^*(x)$" in [line.get_label() for line in ax.get_lines()]
+    plt.close(fig)
+    with pytest.raises(ValueError, match="one length"):
+        plotting.density_and_discriminator(plt.gca(), x, pdf[:-1], pdf, pdf)
+    plt.close("all")
+
+
+def test_ring_samples_marks_every_mode():
+    fig, ax = plt.subplots()
+    centers = data.ring_centers()
+    plotting.ring_samples(ax, data.ring_sampler()(100, 0), centers, 0.02, "real")
+    assert len(ax.patches) == 8 and ax.patches[0].get_radius() == 3 * 0.02
+    assert ax.collections[0].get_offsets().shape == (100, 2)
+    plt.close(fig)
