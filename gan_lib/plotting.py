@@ -85,11 +85,15 @@ def loss_curves(ax, history, smooth: int = 1):
     return labelled(ax, "training step", "loss (nats)", "Losses")
 
 
-def density_and_discriminator(ax, x, p_data_pdf, p_g_pdf, d_values, title: str | None = None, d_star=None):
+def density_and_discriminator(
+    ax, x, p_data_pdf, p_g_pdf, d_values, title: str | None = None, d_star=None, legend: bool = True
+):
     """Figure 1 of Goodfellow et al. (2014): the data density (blue, filled), the
     generator's density (orange) and the discriminator's output D(x) (green dashes) on one
     axis, with D = 1/2 marked; optionally the optimal discriminator
-    ``D*(x) = p_data / (p_data + p_g)`` (red, thin). All arguments are arrays on the grid ``x``."""
+    ``D*(x) = p_data / (p_data + p_g)`` (red, thin; NaN entries leave gaps, e.g. where both
+    densities are negligible). All arguments are arrays on the grid ``x``. With
+    ``legend=False`` the caller places the legend (e.g. one per figure)."""
     import numpy as np
 
     curves = [x, p_data_pdf, p_g_pdf, d_values] + ([] if d_star is None else [d_star])
@@ -108,8 +112,7 @@ def density_and_discriminator(ax, x, p_data_pdf, p_g_pdf, d_values, title: str |
     reference_line(ax, 0.5, "$D = 1/2$")
     ax.set_xlim(x[0], x[-1])
     ax.set_ylim(0, max(1.05, 1.05 * float(np.max(p_data_pdf)), 1.05 * float(np.max(p_g_pdf))))
-    labelled(ax, "x", "density / probability", title)
-    ax.legend(loc="upper left")
+    labelled(ax, "x", "density / probability", title, legend=legend)
     return ax
 
 

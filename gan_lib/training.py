@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from gan_lib import losses
 
@@ -85,7 +85,10 @@ class NonFiniteLossError(FloatingPointError):
 
 
 def _interactive() -> bool:
-    """True in a terminal or a Jupyter kernel; False in batch jobs and CI logs."""
+    """True in a terminal or a Jupyter kernel; False in batch jobs and CI logs.
+
+    The bar is plain text on stderr (not a widget): it updates in place in a terminal,
+    Jupyter and Colab, and the built book drops stderr, so no stale bar is published."""
     return sys.stderr.isatty() or "ipykernel" in sys.modules
 
 
