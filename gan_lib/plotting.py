@@ -56,3 +56,30 @@ def labelled(ax, xlabel: str, ylabel: str, title: str | None = None, legend: boo
 
 
 use_book_style()
+
+
+def animation_html(fig, update, frames: int, interval: int = 200) -> str:
+    """An animation as self-contained HTML (``FuncAnimation.to_jshtml``) with play controls,
+    so that it plays in the static HTML book; closes ``fig`` so it is not shown twice."""
+    from matplotlib import animation
+    from matplotlib import pyplot as plt
+
+    anim = animation.FuncAnimation(fig, update, frames=frames, interval=interval)
+    html = anim.to_jshtml()
+    plt.close(fig)
+    return html
+
+
+def loss_curves(ax, history, smooth: int = 1):
+    """Discriminator and generator losses per step, with their equilibrium values:
+    ``log 4`` for the discriminator's BCE and ``log 2`` for the non-saturating G loss."""
+    import numpy as np
+
+    arrays = history.as_arrays() if hasattr(history, "as_arrays") else history
+    kernel = np.ones(smooth) / smooth
+    for key, color, label in (("d_loss", "discriminator", "D loss"), ("g_loss", "generator", "G loss")):
+        values = np.convolve(arrays[key], kernel, mode="valid")
+        ax.plot(np.arange(len(values)) + smooth, values, color=COLORS[color], label=label, linewidth=1.2)
+    reference_line(ax, float(np.log(4)), "log 4 (D at equilibrium)")
+    ax.axhline(float(np.log(2)), color=COLORS["reference"], linestyle=":", linewidth=1.2, label="log 2 (G at equilibrium)")
+    return labelled(ax, "training step", "loss (nats)", "Losses")

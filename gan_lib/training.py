@@ -1,0 +1,354 @@
+"""One GAN training loop for every chapter: Algorithm 1 of Goodfellow et al. (2014).
+
+    for each training iteration:
+        for k steps:                                  # d_steps
+            sample m noise vectors z and m data points x
+            update D by descending  L_D = -(1/m) sum[log D(x) + log(1 - D(G(z)))]
+        sample m noise vectors z
+        update G by descending  (1/m) sum log(1 - D(G(z)))   (minimax)
+                           or  -(1/m) sum log D(G(z))        (non-saturating)
+
+Losses come from ``gan_lib.losses`` (computed from logits). Each network has its own
+optimizer. The step is compiled with ``tf.function`` (optionally XLA). All randomness
+of step ``t`` (data batch and noise) comes from ``np.random.default_rng((seed, t))``,
+so a run is reproducible on CPU and a run resumed from a checkpoint continues exactly
+as if it had never stopped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+from tqdm.auto import tqdm
+
+from gan_lib import losses
+
+HISTORY_KEYS = ("d_loss", "g_loss", "d_real", "d_fake")
+
+
+@dataclass
+class History:
+    """Per-step record: losses and mean discriminator outputs on real and fake batches.
+
+    ``d_loss`` is the discriminator's BCE (= -V per term; log 4 at equilibrium),
+    ``g_loss`` the generator's loss, ``d_real`` the mean D(x) and ``d_fake`` the mean
+    D(G(z)) of the step's last discriminator update (both 1/2 at equilibrium).
+    """
+
+    d_loss: list[float] = field(default_factory=list)
+    g_loss: list[float] = field(default_factory=list)
+    d_real: list[float] = field(default_factory=list)
+    d_fake: list[float] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.d_loss)
+
+    def append(self, values: dict[str, float]) -> None:
+        for key in HISTORY_KEYS:
+            getattr(self, key).append(float(values[key]))
+
+    def truncate(self, steps: int) -> None:
+        for key in HISTORY_KEYS:
+            del getattr(self, key)[steps:]
+
+    def as_arrays(self) -> dict[str, np.ndarray]:
+        return {key: np.asarray(getattr(self, key)) for key in HISTORY_KEYS}
+
+    def to_json(self) -> str:
+        return json.dumps({key: getattr(self, key) for key in HISTORY_KEYS})
+
+    @classmethod
+    def from_json(cls, text: str) -> History:
+        return cls(**json.loads(text))
+
+
+class NonFiniteLossError(FloatingPointError):
+    """Training produced a NaN or infinite loss."""
+
+
+def _interactive() -> bool:
+    """True in a terminal or a Jupyter kernel; False in batch jobs and CI logs."""
+    return sys.stderr.isatty() or "ipykernel" in sys.modules
+
+
+def _check_positive_int(name: str, value, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
+    return int(value)
+
+
+def _check_learning_rate(name: str, optimizer) -> None:
+    rate = optimizer.learning_rate
+    if isinstance(rate, tf.keras.optimizers.schedules.LearningRateSchedule):
+        return
+    value = float(np.asarray(rate))
+    if not value > 0:
+        raise ValueError(f"{name} learning rate must be positive; got {value}")
+
+
+class GANTrainer:
+    """Train a Keras generator/discriminator pair with Algorithm 1.
+
+    Parameters
+    ----------
+    generator, discriminator:
+        Keras models. ``generator`` maps noise of shape ``(batch, noise_dim)`` to samples;
+        ``discriminator`` maps samples to logits ``(batch, 1)``. Their shapes must agree.
+    noise_dim:
+        Dimension of the noise ``z ~ N(0, I)``.
+    generator_optimizer, discriminator_optimizer:
+        Two distinct Keras optimizers (sharing one between networks is an error).
+    generator_loss:
+        ``"non_saturating"`` (default, -E[log D(G(z))]) or ``"minimax"`` (E[log(1-D(G(z)))]).
+    d_steps:
+        k, the number of discriminator updates per generator update.
+    strategy:
+        Optional ``tf.distribute`` strategy; build the models and optimizers inside
+        ``strategy.scope()``. Each replica gets an equal slice of every batch.
+    jit_compile:
+        Compile the step with XLA (``tools/bench_train_step.py`` measures the effect).
+    seed:
+        Seed of all data and noise sampling.
+    """
+
+    def __init__(
+        self,
+        generator: tf.keras.Model,
+        discriminator: tf.keras.Model,
+        *,
+        noise_dim: int,
+        generator_optimizer,
+        discriminator_optimizer,
+        generator_loss: str = "non_saturating",
+        d_steps: int = 1,
+        strategy: tf.distribute.Strategy | None = None,
+        jit_compile: bool = False,
+        seed: int = 0,
+    ):
+        self.noise_dim = _check_positive_int("noise_dim", noise_dim)
+        self.d_steps = _check_positive_int("d_steps (k)", d_steps)
+        self.seed = _check_positive_int("seed", seed, minimum=0)
+        if generator_optimizer is discriminator_optimizer:
+            raise ValueError(
+                "generator_optimizer and discriminator_optimizer are the same object; "
+                "each network needs its own optimizer (its moment estimates are per network)"
+            )
+        _check_learning_rate("generator_optimizer", generator_optimizer)
+        _check_learning_rate("discriminator_optimizer", discriminator_optimizer)
+        self._check_shapes(generator, discriminator)
+        self.generator = generator
+        self.discriminator = discriminator
+        self.generator_optimizer = generator_optimizer
+        self.discriminator_optimizer = discriminator_optimizer
+        self.generator_loss_name = generator_loss
+        self.generator_loss = losses.generator_loss(generator_loss)
+        self.strategy = strategy
+        self.jit_compile = bool(jit_compile)
+        self.history = History()
+        self.step = 0
+        scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
+        with scope:
+            generator_optimizer.build(generator.trainable_variables)
+            discriminator_optimizer.build(discriminator.trainable_variables)
+        self._train_step = self._compile_step()
+
+    def _check_shapes(self, generator, discriminator) -> None:
+        g_in = tuple(generator.input_shape[1:])
+        if g_in != (self.noise_dim,):
+            raise ValueError(
+                f"the generator expects inputs of shape {g_in}, but noise_dim={self.noise_dim} "
+                f"gives noise of shape ({self.noise_dim},)"
+            )
+        g_out, d_in = tuple(generator.output_shape[1:]), tuple(discriminator.input_shape[1:])
+        if g_out != d_in:
+            raise ValueError(
+                f"the generator's output shape {g_out} does not match the discriminator's "
+                f"input shape {d_in}"
+            )
+
+    # ----- the compiled step -------------------------------------------------------
+    def _step_on_batch(self, real_batches, noise_batches, scale):
+        """Algorithm 1, one iteration: k discriminator updates, then one generator update."""
+        G, D = self.generator, self.discriminator
+        for i in range(self.d_steps):
+            with tf.GradientTape() as tape:
+                real_logits = D(real_batches[i], training=True)
+                fake_logits = D(G(noise_batches[i], training=True), training=True)
+                d_loss = losses.discriminator_loss(real_logits, fake_logits)
+                scaled = d_loss * scale
+            grads = tape.gradient(scaled, D.trainable_variables)
+            self.discriminator_optimizer.apply_gradients(zip(grads, D.trainable_variables))
+        with tf.GradientTape() as tape:
+            g_logits = D(G(noise_batches[self.d_steps], training=True), training=True)
+            g_loss = self.generator_loss(g_logits)
+            scaled = g_loss * scale
+        grads = tape.gradient(scaled, G.trainable_variables)
+        self.generator_optimizer.apply_gradients(zip(grads, G.trainable_variables))
+        return {
+            "d_loss": d_loss,
+            "g_loss": g_loss,
+            "d_real": tf.reduce_mean(tf.sigmoid(real_logits)),
+            "d_fake": tf.reduce_mean(tf.sigmoid(fake_logits)),
+        }
+
+    def _compile_step(self):
+        if self.strategy is None:
+            return tf.function(
+                lambda real, noise: self._step_on_batch(real, noise, 1.0),
+                jit_compile=self.jit_compile,
+            )
+        strategy = self.strategy
+        replicas = strategy.num_replicas_in_sync
+
+        def replica_fn(real, noise):
+            rid = tf.distribute.get_replica_context().replica_id_in_sync_group
+
+            def shard(t):
+                shape = tf.shape(t)
+                split = tf.reshape(t, tf.concat([shape[:1], [replicas, -1], shape[2:]], 0))
+                return tf.gather(split, rid, axis=1)
+
+            return self._step_on_batch(shard(real), shard(noise), 1.0 / replicas)
+
+        @tf.function
+        def distributed(real, noise):
+            per_replica = strategy.run(replica_fn, args=(real, noise))
+            return {
+                k: strategy.reduce(tf.distribute.ReduceOp.MEAN, v, axis=None)
+                for k, v in per_replica.items()
+            }
+
+        return distributed
+
+    # ----- data ------------------------------------------------------------------------
+    def _batches(self, data, batch_size: int, rng: np.random.Generator, iterator):
+        """k real batches for one step, shape (k, batch, ...)."""
+        if iterator is not None:
+            return np.stack([np.asarray(next(iterator)) for _ in range(self.d_steps)])
+        if callable(data):
+            batches = [np.asarray(data(batch_size, rng)) for _ in range(self.d_steps)]
+        else:
+            batches = [data[rng.integers(0, len(data), batch_size)] for _ in range(self.d_steps)]
+        return np.stack(batches).astype(np.float32)
+
+    def _validate_data(self, data, batch_size: int):
+        d_in = tuple(self.discriminator.input_shape[1:])
+        if isinstance(data, tf.data.Dataset):
+            return iter(data.repeat())
+        if callable(data):
+            sample = np.asarray(data(2, np.random.default_rng(0)))
+        else:
+            data = np.asarray(data)
+            sample = data[:2]
+            if len(data) == 0:
+                raise ValueError("data is empty")
+        if tuple(sample.shape[1:]) != d_in:
+            raise ValueError(
+                f"data samples have shape {tuple(sample.shape[1:])}, but the discriminator "
+                f"expects {d_in}"
+            )
+        return None
+
+    # ----- the loop --------------------------------------------------------------------
+    def fit(
+        self,
+        data,
+        *,
+        steps: int,
+        batch_size: int,
+        callbacks: Iterable[Callable[[GANTrainer, int], None]] = (),
+        callback_every: int = 100,
+        checkpoint_dir: str | Path | None = None,
+        checkpoint_every: int = 1000,
+        progress: bool | None = None,
+    ) -> History:
+        """Train until ``self.step == steps``; return the history of all steps so far.
+
+        ``data``: a NumPy array of samples (minibatches drawn with replacement), a
+        callable ``sample(batch_size, rng)``, or a ``tf.data.Dataset`` of batches.
+        ``callbacks`` are called as ``callback(trainer, step)`` every ``callback_every``
+        steps and after the last one. With ``checkpoint_dir``, training resumes from the
+        latest checkpoint there and saves one every ``checkpoint_every`` steps and at the
+        end. ``progress`` (default: only when interactive) shows a tqdm bar with the losses.
+        """
+        steps = _check_positive_int("steps", steps, minimum=0)
+        batch_size = _check_positive_int("batch_size", batch_size)
+        callback_every = _check_positive_int("callback_every", callback_every)
+        checkpoint_every = _check_positive_int("checkpoint_every", checkpoint_every)
+        if self.strategy is not None and batch_size % self.strategy.num_replicas_in_sync:
+            raise ValueError(
+                f"batch_size={batch_size} must be divisible by the "
+                f"{self.strategy.num_replicas_in_sync} replicas of the strategy"
+            )
+        iterator = self._validate_data(data, batch_size)
+        manager = self._restore(checkpoint_dir) if checkpoint_dir is not None else None
+        callbacks = list(callbacks)
+        show = _interactive() if progress is None else progress
+        bar = tqdm(total=steps, initial=self.step, disable=not show, desc="training", leave=True)
+        refresh = max(1, steps // 100)
+        try:
+            while self.step < steps:
+                rng = np.random.default_rng((self.seed, self.step))
+                real = self._batches(data, batch_size, rng, iterator)
+                noise = rng.standard_normal(
+                    (self.d_steps + 1, batch_size, self.noise_dim), dtype=np.float32
+                )
+                values = {k: float(v) for k, v in self._train_step(real, noise).items()}
+                for name in ("d_loss", "g_loss"):
+                    if not math.isfinite(values[name]):
+                        raise NonFiniteLossError(
+                            f"{name} became {values[name]} at step {self.step}; lower the "
+                            "learning rate or check the data for NaN"
+                        )
+                self.history.append(values)
+                self.step += 1
+                if self.step % refresh == 0 or self.step == steps:
+                    bar.update(self.step - bar.n)
+                    bar.set_postfix(d_loss=f"{values['d_loss']:.3f}", g_loss=f"{values['g_loss']:.3f}")
+                if manager is not None and self.step % checkpoint_every == 0:
+                    self._save(manager)
+                if self.step % callback_every == 0 or self.step == steps:
+                    for callback in callbacks:
+                        callback(self, self.step)
+        finally:
+            bar.close()
+        if manager is not None:
+            self._save(manager)
+        return self.history
+
+    # ----- checkpoints -------------------------------------------------------------------
+    def _checkpoint(self):
+        if not hasattr(self, "_ckpt"):
+            self._step_variable = tf.Variable(0, dtype=tf.int64, trainable=False)
+            self._ckpt = tf.train.Checkpoint(
+                generator=self.generator,
+                discriminator=self.discriminator,
+                generator_optimizer=self.generator_optimizer,
+                discriminator_optimizer=self.discriminator_optimizer,
+                step=self._step_variable,
+            )
+        return self._ckpt
+
+    def _restore(self, directory) -> tf.train.CheckpointManager:
+        directory = Path(directory)
+        manager = tf.train.CheckpointManager(self._checkpoint(), str(directory), max_to_keep=2)
+        if manager.latest_checkpoint:
+            self._checkpoint().restore(manager.latest_checkpoint).assert_existing_objects_matched()
+            self.step = int(self._step_variable.numpy())
+            history_file = Path(manager.latest_checkpoint + ".history.json")
+            self.history = History.from_json(history_file.read_text())
+            self.history.truncate(self.step)
+        return manager
+
+    def _save(self, manager: tf.train.CheckpointManager) -> None:
+        self._step_variable.assign(self.step)
+        path = manager.save(checkpoint_number=self.step)
+        Path(path + ".history.json").write_text(self.history.to_json())
