@@ -101,7 +101,10 @@ def test_strip_written_solutions_handles_backtick_fences_with_code_inside():
 
 @pytest.mark.parametrize(
     "text, message",
-    [(":::{solution} ex-a\nnever closed", "not closed"), ("```{solution-start} ex-a\n```", "gated")],
+    [
+        (":::{solution} ex-a\nnever closed", "not closed"),
+        ("```{solution-start} ex-a\n```", "gated"),
+    ],
 )
 def test_strip_written_solutions_refuses_what_it_cannot_strip(text, message):
     with pytest.raises(ValueError, match=message):
@@ -201,3 +204,23 @@ def test_nbgrader_autograde_gives_zero_to_the_blank_and_full_marks_to_the_soluti
     grades = (tmp_path / "grades.csv").read_text().splitlines()
     scores = {line.split(",")[3]: float(line.split(",")[9]) for line in grades[1:]}
     assert scores == {"blank": 0.0, "solved": 1.0}
+
+
+def test_teachers_page_lists_the_exercises_of_every_chapter():
+    """teachers.md's table: one row per chapter, with its exercise counts."""
+    import re
+
+    rows = re.findall(
+        r"^\| (\d+)\. [^|]+\| (\d+) \| (\d+) \|", (ROOT / "teachers.md").read_text(), re.M
+    )
+    table = {int(number): (int(total), int(graded)) for number, total, graded in rows}
+    found = {}
+    for path in CHAPTERS:
+        nb = nbformat.read(path, as_version=4)
+        markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        total = len(re.findall(r"^:{3,}\{exercise\}", markdown, flags=re.M))
+        found[int(path.name[:2])] = (total, len(se.autograded_exercises(nb)))
+    assert table == found, (
+        "teachers.md's table (chapter: (exercises, autograded)) differs from the notebooks; "
+        f"table {table}, notebooks {found}: add or correct the rows"
+    )

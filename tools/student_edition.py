@@ -303,7 +303,15 @@ def build_site(out: Path, outputs: str) -> Path:
         nb = student_notebook(executed_notebook(path, outputs), keep_outputs=True)
         nbformat.write(nb, stage / "chapters" / path.name)
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    command = [str(jupyter_book), "build", str(stage), "--path-output", str(out), "-W", "--keep-going"]
+    command = [
+        str(jupyter_book),
+        "build",
+        str(stage),
+        "--path-output",
+        str(out),
+        "-W",
+        "--keep-going",
+    ]
     subprocess.run(command, check=True)
     return out / "_build" / "html" / "index.html"
 
