@@ -177,6 +177,7 @@ def test_nbgrader_releases_exactly_our_student_edition_of_every_chapter(tmp_path
     notebooks it releases have the same code as the student edition that make student writes."""
     if not CHAPTERS:
         pytest.skip("no chapters yet")
+    (tmp_path / "source/book").mkdir(parents=True)
     for path in CHAPTERS:
         nb = nbformat.read(path, as_version=4)
         nbformat.write(se.nbgrader_source(nb, path.stem), tmp_path / "source/book" / path.name)
