@@ -17,6 +17,7 @@ is one extra run of each blank and each check. The terminal summary lists what w
 
 from __future__ import annotations
 
+import time
 from queue import Empty
 
 import pytest
@@ -73,6 +74,14 @@ def _student_edition_problem(item, exercise) -> str | None:
     """Run the blank solution and the student's check in nbval's kernel; describe any problem."""
     nb, kernel = item.parent.nb, item.parent.kernel
     timeout = item.config.option.nbval_cell_timeout
+    start = time.perf_counter()
+    try:
+        return _run_student_edition(item, exercise, nb, kernel, timeout)
+    finally:
+        item.user_properties.append(("edition_seconds", time.perf_counter() - start))
+
+
+def _run_student_edition(item, exercise, nb, kernel, timeout) -> str | None:
     blank = _run(kernel, blank_source(nb.cells[exercise.solution].source), timeout)
     if blank["status"] != "ok" and blank.get("ename") not in BLANK_SOLUTION_MAY_RAISE:
         return (
@@ -112,6 +121,7 @@ def pytest_runtest_call(item):
 
 
 _proved: dict[str, dict[str, str]] = {}
+_seconds: list[float] = []
 
 
 def pytest_runtest_logreport(report):
@@ -122,6 +132,7 @@ def pytest_runtest_logreport(report):
         return
     notebook, cell = report.nodeid.rsplit("::", 1)
     entry = _proved.setdefault(notebook, {})
+    _seconds.append(props.get("edition_seconds", 0.0))
     if props["edition_role"] == "solution" and report.passed:
         entry[cell] = props["edition_blank_check"]
     elif props["edition_role"] == "check":
@@ -137,3 +148,4 @@ def pytest_terminal_summary(terminalreporter):
         for cell, outcome in _proved[notebook].items():
             prefix = "blank: check raises " if not outcome.startswith("instructor") else ""
             write(f"{notebook}::{cell}: {prefix}{outcome[:110]}")
+    write(f"time spent running the student blanks and checks: {sum(_seconds):.1f} s")
