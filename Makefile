@@ -73,4 +73,4 @@ sync-setup: $(STAMP)
 	$(PY) tools/sync_setup_cell.py
 
 clean:
-	rm -rf _build .cache
+	rm -rf _build .cache student
