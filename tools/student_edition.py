@@ -234,8 +234,8 @@ def executed_notebook(path: Path, outputs: str):
         executed = QUICK_EXECUTED / path.name
         if executed.exists():
             saved = nbformat.read(executed, as_version=4)
-            sources = [[c.source for c in n.cells if c.cell_type == "code"] for n in (nb, saved)]
-            if sources[0] == sources[1]:
+            cells = [[(c.cell_type, c.source) for c in n.cells] for n in (nb, saved)]
+            if cells[0] == cells[1]:  # current only if no cell changed since (as the quick book)
                 return saved
         raise FileNotFoundError(
             f"{path.name}: no up-to-date quick-mode execution in {QUICK_EXECUTED}; run `make unit`"
