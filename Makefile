@@ -10,7 +10,7 @@ MATHJAX := .cache/mathjax/node_modules/mathjax/es5/tex-mml-chtml.js
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: book test lint unit quick-book browser sync-setup clean
+.PHONY: book test lint unit quick-book student-site browser student sync-setup clean
 
 # Install everything the build and the tests use into .venv, once (again when pins change).
 $(STAMP): requirements.txt pyproject.toml
@@ -26,8 +26,8 @@ book: $(STAMP)
 	GAN_BOOK_MODE=full $(BIN)/jupyter-book build . -W --keep-going
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 
-## make test: ruff, unit tests + nbval (quick mode, 2 workers), quick book build, browser test.
-test: lint unit quick-book browser
+## make test: ruff, unit tests + nbval (quick mode, 2 workers), quick book build, student site, browser test.
+test: lint unit quick-book student-site browser
 	@echo "make test: all checks passed"
 
 lint: $(STAMP)
@@ -36,13 +36,26 @@ lint: $(STAMP)
 # One pytest run: unit tests and every notebook under nbval. Each notebook runs once, in
 # one worker (--dist loadfile); tests/conftest.py saves the executed notebooks to
 # _build/quick/executed so that the quick book build reuses them instead of re-running them.
+# tools/edition_check.py runs each autograded exercise's student blank in nbval's kernel
+# (its check must fail) before nbval runs the instructor's solution (its check must pass).
 unit: $(STAMP)
 	rm -rf _build/quick/executed
 	GAN_BOOK_MODE=quick $(BIN)/pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env --nbval-cell-timeout=600 \
-		tests chapters --ignore=tests/browser
+		-p tools.edition_check tests chapters --ignore=tests/browser --ignore=tests/student_site
 
 quick-book: $(STAMP)
 	$(PY) tools/build_quick_book.py
+
+# The student site from the quick-mode executions, built with -W, then searched for solutions.
+student-site: $(STAMP)
+	$(PY) tools/student_edition.py --site quick --out _build/student
+	$(BIN)/pytest tests/student_site
+
+## make student: student notebooks, nbgrader source tree and student site (full mode, reusing
+## make book's execution cache) under student/.
+student: book
+	$(PY) tools/student_edition.py --site book
+	@echo "Student notebooks: $(CURDIR)/student/chapters; student site: $(CURDIR)/student/_build/html/index.html"
 
 $(CHROMIUM):
 	@if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
@@ -60,4 +73,4 @@ sync-setup: $(STAMP)
 	$(PY) tools/sync_setup_cell.py
 
 clean:
-	rm -rf _build .cache
+	rm -rf _build .cache student

@@ -55,6 +55,27 @@ def labelled(ax, xlabel: str, ylabel: str, title: str | None = None, legend: boo
     return ax
 
 
+def density_histogram(ax, samples, bins: int = 100, limits=None, color: str = COLORS["data"],
+                      label: str | None = None, alpha: float = 0.35):
+    """A histogram that estimates the density of ``samples``, to overlay on ``p(x)``.
+
+    Bar height = count / (n * bin width) with ``n`` counting ALL samples, also those outside
+    ``limits``: the bars then estimate ``p(x)`` even when ``limits`` cuts off heavy tails
+    (matplotlib's ``density=True`` would rescale the visible bars to unit area).
+    Returns ``(heights, edges)``.
+    """
+    import numpy as np
+
+    samples = np.asarray(samples, dtype=float).ravel()
+    if samples.size == 0 or not np.isfinite(samples).all():
+        raise ValueError(f"samples must be a non-empty array of finite numbers; got {samples.size} "
+                         "values" + ("" if samples.size == 0 else " with NaN or inf among them"))
+    counts, edges = np.histogram(samples, bins=bins, range=limits)
+    heights = counts / (samples.size * np.diff(edges))
+    ax.stairs(heights, edges, fill=True, color=color, alpha=alpha, label=label)
+    return heights, edges
+
+
 use_book_style()
 
 

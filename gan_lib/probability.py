@@ -92,6 +92,10 @@ class Gaussian:
     def pdf(self, x):
         return np.exp(self.logpdf(x))
 
+    def cdf(self, x):
+        """``P(X <= x) = Phi((x - mu) / sigma)``, with ``Phi`` the standard normal CDF."""
+        return special.ndtr((_check_points(x) - self.mu) / self.sigma)
+
     def sample(self, n: int, rng: np.random.Generator | int | None = None) -> np.ndarray:
         return _rng(rng).normal(self.mu, self.sigma, size=_check_sample_size(n))
 
@@ -150,6 +154,11 @@ class GaussianMixture:
     def pdf(self, x):
         return np.exp(self.logpdf(x))
 
+    def cdf(self, x):
+        """``P(X <= x) = sum_k w_k Phi((x - mu_k) / sigma_k)``."""
+        x = _check_points(x)
+        return sum(w * c.cdf(x) for w, c in zip(self.weights, self.components))
+
     def sample(self, n: int, rng: np.random.Generator | int | None = None) -> np.ndarray:
         rng = _rng(rng)
         n = _check_sample_size(n)
@@ -169,6 +178,99 @@ class GaussianMixture:
 
     def breakpoints(self) -> list[float]:
         return list(self.mus)
+
+
+@dataclass(frozen=True)
+class Pushforward:
+    """The density of ``x = g(z)`` with ``z ~ base``, for a strictly monotone, differentiable ``g``.
+
+    Change of variables (e.g. Bishop 2006, eq. 1.27): probability mass is conserved on every
+    small interval, ``p_x(x) |dx| = p_z(z) |dz|``, hence on the image of ``g``
+
+        p_x(x) = p_z(g^{-1}(x)) |d g^{-1}(x) / dx|,
+
+    and ``p_x = 0`` outside it. A generator with one-dimensional noise is such a ``g``; its
+    pushforward density is what the GAN literature calls ``p_g``. ``forward`` is ``g``,
+    ``inverse`` is ``g^{-1}`` and ``inverse_derivative`` is ``d g^{-1}/dx``, all written with
+    NumPy so that they act elementwise and ``forward(+-inf)`` gives the limits of ``g``.
+
+    The three functions are checked against each other on 101 points of the middle half of
+    the base's support (``g`` monotone, ``g^{-1}(g(z)) = z``, ``d g^{-1}/dx = 1/g'(z)`` by
+    central differences), so that a wrong inverse or Jacobian is an error, not a wrong density.
+    """
+
+    base: Density
+    forward: Callable
+    inverse: Callable
+    inverse_derivative: Callable
+
+    def __post_init__(self):
+        for name in ("forward", "inverse", "inverse_derivative"):
+            if not callable(getattr(self, name)):
+                raise TypeError(f"{name} must be a function; got {getattr(self, name)!r}")
+        with np.errstate(all="ignore"):
+            limits = np.asarray(self.forward(np.array([-np.inf, np.inf])), dtype=float)
+        if limits.shape != (2,) or np.isnan(limits).any() or limits[0] == limits[1]:
+            raise ValueError(
+                "forward must be strictly monotone on the real line, with limits that NumPy "
+                f"evaluates at -inf and +inf; forward([-inf, inf]) gave {limits.tolist()}"
+            )
+        object.__setattr__(self, "_increasing", bool(limits[1] > limits[0]))
+        object.__setattr__(self, "_image", (float(limits.min()), float(limits.max())))
+        lo, hi = self.base.support()
+        z = np.linspace(0.75 * lo + 0.25 * hi, 0.25 * lo + 0.75 * hi, 101)
+        x = np.asarray(self.forward(z), dtype=float)
+        steps = np.diff(x) if self._increasing else -np.diff(x)
+        if not np.isfinite(x).all() or (steps <= 0).any():
+            raise ValueError("forward must be finite and strictly monotone on the base's support")
+        if not np.allclose(self.inverse(x), z, rtol=1e-6, atol=1e-6):
+            raise ValueError("inverse is not the inverse of forward: inverse(forward(z)) != z")
+        # d g^{-1}/dx = 1 / g'(z), with g' by central differences (which stay inside the image).
+        dz = 1e-6 * (hi - lo)
+        numeric = 2 * dz / (self.forward(z + dz) - self.forward(z - dz))
+        if not np.allclose(self.inverse_derivative(x), numeric, rtol=1e-4, atol=0):
+            raise ValueError("inverse_derivative does not match 1 / g'(z) by central differences")
+
+    def logpdf(self, x):
+        x = _check_points(x)
+        flat = np.atleast_1d(x).ravel()
+        out = np.full(flat.shape, -np.inf)
+        inside = (flat > self._image[0]) & (flat < self._image[1])
+        t = flat[inside]
+        with np.errstate(divide="ignore"):
+            out[inside] = self.base.logpdf(self.inverse(t)) + np.log(
+                np.abs(self.inverse_derivative(t))
+            )
+        return out.reshape(x.shape)
+
+    def pdf(self, x):
+        return np.exp(self.logpdf(x))
+
+    def cdf(self, x):
+        """``P(X <= x) = P(Z <= g^{-1}(x))`` for increasing ``g``, ``P(Z >= g^{-1}(x))`` for
+        decreasing ``g``; needs ``base.cdf``."""
+        x = _check_points(x)
+        flat = np.atleast_1d(x).ravel()
+        out = (flat >= self._image[1]).astype(float)
+        inside = (flat > self._image[0]) & (flat < self._image[1])
+        below = self.base.cdf(self.inverse(flat[inside]))
+        out[inside] = below if self._increasing else 1.0 - below
+        return out.reshape(x.shape)
+
+    def sample(self, n: int, rng: np.random.Generator | int | None = None) -> np.ndarray:
+        return np.asarray(self.forward(self.base.sample(n, rng)), dtype=float)
+
+    def support(self) -> tuple[float, float]:
+        ends = np.asarray(self.forward(np.asarray(self.base.support())), dtype=float)
+        return (float(ends.min()), float(ends.max()))
+
+    def breakpoints(self) -> list[float]:
+        """Images of the base's breakpoints and of 25 evenly spaced points of its support: ``g``
+        can stretch the support enormously (``sinh(12) ~ 8e4``), and quadrature must be told
+        where the mass is."""
+        lo, hi = self.base.support()
+        z = np.concatenate([self.base.breakpoints(), np.linspace(lo, hi, 25)])
+        return sorted({float(b) for b in np.asarray(self.forward(z), dtype=float)})
 
 
 def _quad(integrand: Callable, densities: list[Density]) -> float:

@@ -182,3 +182,63 @@ def test_c_of_g_minimum_is_at_p_g_equal_p_data():
 def test_bad_input_raises_a_clear_error(make, message):
     with pytest.raises((ValueError, TypeError), match=message):
         make()
+
+
+def test_cdfs_match_scipy():
+    x = np.linspace(-6, 6, 61)
+    np.testing.assert_allclose(P.Gaussian(0.5, 1.7).cdf(x), stats.norm(0.5, 1.7).cdf(x), atol=1e-15)
+    expected = 0.3 * stats.norm(-2, 0.5).cdf(x) + 0.7 * stats.norm(2, 1).cdf(x)
+    np.testing.assert_allclose(MIXTURE.cdf(x), expected, atol=1e-15)
+
+
+SINH = P.Pushforward(P.Gaussian(), np.sinh, np.arcsinh, lambda x: 1 / np.sqrt(1 + x**2))
+LOGNORMAL = P.Pushforward(P.Gaussian(0.3, 0.8), np.exp, np.log, lambda x: 1 / x)
+# A decreasing affine map of N(1, 2^2) is N(3 - 2 * 1, (2 * 2)^2) = N(1, 4^2).
+AFFINE = P.Pushforward(P.Gaussian(1, 2), lambda z: 3 - 2 * z, lambda x: (3 - x) / 2,
+                       lambda x: np.full_like(x, -0.5))
+
+
+def test_pushforward_matches_known_densities_and_cdfs():
+    x = np.linspace(-5, 8, 131)
+    lognormal = stats.lognorm(s=0.8, scale=np.exp(0.3))
+    np.testing.assert_allclose(LOGNORMAL.pdf(x), lognormal.pdf(x), atol=1e-14)
+    np.testing.assert_allclose(LOGNORMAL.cdf(x), lognormal.cdf(x), atol=1e-14)
+    assert LOGNORMAL.logpdf(-1.0) == -np.inf and LOGNORMAL.cdf(-1.0) == 0
+    np.testing.assert_allclose(AFFINE.pdf(x), stats.norm(1, 4).pdf(x), rtol=1e-12)
+    np.testing.assert_allclose(AFFINE.cdf(x), stats.norm(1, 4).cdf(x), atol=1e-14)
+    np.testing.assert_allclose(SINH.cdf(x), stats.norm.cdf(np.arcsinh(x)), atol=1e-15)
+    assert SINH.logpdf(np.zeros((2, 3))).shape == (2, 3)
+
+
+@pytest.mark.parametrize("density", [SINH, LOGNORMAL, AFFINE], ids=["sinh", "exp", "affine"])
+def test_pushforward_integrates_to_one_and_matches_its_samples(density):
+    assert P.expectation_quadrature(np.ones_like, density) == pytest.approx(1, abs=1e-9)
+    samples = density.sample(20_000, rng=1)
+    assert stats.kstest(samples, density.cdf).pvalue > 1e-3
+
+
+def test_pushforward_moments_and_divergences_by_quadrature():
+    # E[e^{2z}] for z ~ N(0.3, 0.8^2) is exp(2 * 0.3 + 2 * 0.8^2).
+    assert P.expectation_quadrature(lambda x: x**2, LOGNORMAL) == pytest.approx(
+        np.exp(0.6 + 2 * 0.64), rel=1e-8
+    )
+    assert P.kl_divergence(AFFINE, P.Gaussian(0, 3)) == pytest.approx(
+        P.kl_gaussians(P.Gaussian(1, 4), P.Gaussian(0, 3)), abs=1e-9
+    )
+    estimate = P.js_divergence_monte_carlo(MIXTURE, SINH, 50_000, rng=2)
+    assert abs(estimate.mean - P.js_divergence(MIXTURE, SINH)) < 4 * estimate.stderr
+
+
+@pytest.mark.parametrize(
+    "forward, inverse, derivative, message",
+    [
+        (np.sinh, np.arcsinh, lambda x: 2 / np.sqrt(1 + x**2), "inverse_derivative"),
+        (np.sinh, np.arctan, lambda x: 1 / np.sqrt(1 + x**2), "inverse is not the inverse"),
+        (np.cos, np.arccos, lambda x: x, "strictly monotone"),
+        (np.sin, np.arcsin, lambda x: x, "strictly monotone"),
+        ("sinh", np.arcsinh, lambda x: x, "forward must be a function"),
+    ],
+)
+def test_pushforward_rejects_inconsistent_maps(forward, inverse, derivative, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        P.Pushforward(P.Gaussian(), forward, inverse, derivative)

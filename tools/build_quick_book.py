@@ -24,9 +24,10 @@ STAGE = QUICK / "src"
 HTML = STAGE / "_build" / "html"
 
 
-def code_sources(path: Path) -> list[str]:
+def cell_sources(path: Path) -> list[tuple[str, str]]:
+    """Every cell's type and source: an execution is current only if nothing changed since."""
     nb = nbformat.read(path, as_version=4)
-    return [cell.source for cell in nb.cells if cell.cell_type == "code"]
+    return [(cell.cell_type, cell.source) for cell in nb.cells]
 
 
 def stage() -> None:
@@ -44,7 +45,7 @@ def stage() -> None:
     missing = []
     for source in sorted((ROOT / "chapters").glob("*.ipynb")):
         executed = EXECUTED / "chapters" / source.name
-        if not executed.exists() or code_sources(executed) != code_sources(source):
+        if not executed.exists() or cell_sources(executed) != cell_sources(source):
             missing.append(source.name)
             continue
         shutil.copy(executed, STAGE / "chapters" / source.name)

