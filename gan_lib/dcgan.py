@@ -191,25 +191,34 @@ class Recipe:
 BOOK_RECIPE = Recipe(ema_decay=0.999)
 
 
-def make_trainer(recipe: Recipe = Recipe(), seed: int = 0, jit_compile: bool = False):
-    """Build G and D (seeded) and a ``GANTrainer`` that trains them with ``recipe``."""
+def make_trainer(recipe: Recipe = Recipe(), seed: int = 0, strategy=None, jit_compile: bool = False):
+    """Build G and D (seeded) and a ``GANTrainer`` that trains them with ``recipe``.
+
+    With a ``tf.distribute`` strategy (e.g. ``TPUStrategy`` on a Colab TPU) the models and
+    optimizers are created inside its scope and the trainer splits every batch across
+    its replicas.
+    """
+    import contextlib
+
     from gan_lib.training import GANTrainer
 
     keras.utils.set_random_seed(seed)
-    G = generator(recipe.noise_dim, recipe.g_width)
-    D = discriminator(recipe.d_width, recipe.dropout)
     augment = None
     if recipe.translation or recipe.cutout:
         augment = diff_augment(recipe.translation, recipe.cutout)
-    return GANTrainer(
-        G,
-        D,
-        noise_dim=recipe.noise_dim,
-        generator_optimizer=keras.optimizers.Adam(recipe.g_lr, beta_1=recipe.beta_1),
-        discriminator_optimizer=keras.optimizers.Adam(recipe.d_lr, beta_1=recipe.beta_1),
-        ema_decay=recipe.ema_decay,
-        real_label=recipe.real_label,
-        augment=augment,
-        jit_compile=jit_compile,
-        seed=seed,
-    )
+    with strategy.scope() if strategy is not None else contextlib.nullcontext():
+        G = generator(recipe.noise_dim, recipe.g_width)
+        D = discriminator(recipe.d_width, recipe.dropout)
+        return GANTrainer(
+            G,
+            D,
+            noise_dim=recipe.noise_dim,
+            generator_optimizer=keras.optimizers.Adam(recipe.g_lr, beta_1=recipe.beta_1),
+            discriminator_optimizer=keras.optimizers.Adam(recipe.d_lr, beta_1=recipe.beta_1),
+            ema_decay=recipe.ema_decay,
+            real_label=recipe.real_label,
+            augment=augment,
+            strategy=strategy,
+            jit_compile=jit_compile,
+            seed=seed,
+        )

@@ -113,3 +113,15 @@ def test_recipe_builds_a_trainer_that_trains():
     history = trainer.fit(data, steps=3, batch_size=16, progress=False)
     assert len(history) == 3 and np.isfinite(history.d_loss).all()
     assert trainer.ema_generator is not None and trainer.real_label == 0.9
+
+
+def test_image_grid_tiles_and_rescales():
+    from gan_lib import plotting
+
+    images = np.stack([np.full((28, 28, 1), v, np.float32) for v in (-1.0, 0.0, 1.0)])
+    grid = plotting.image_grid(images, cols=2, pad=1)
+    assert grid.shape == (2 * 28 + 1, 2 * 28 + 1)
+    assert grid[0, 0] == 0.0 and grid[0, 29] == 0.5 and grid[29, 0] == 1.0
+    assert grid[28, 0] == 1.0 and grid[29, 40] == 1.0  # padding and the empty fourth cell are white
+    with pytest.raises(ValueError, match=r"\(N, H, W\)"):
+        plotting.image_grid(np.zeros((28, 28)))
