@@ -5,7 +5,9 @@
 
 The GANs train on the 4,000 digits of the classifier's training split (the 1,000 others stay
 unseen, as in chapter 6). Each variant changes one thing of the plain DCGAN recipe (``gan_lib.dcgan.Recipe``) and
-trains for the same number of generator steps on the same data with the same seed. Every
+trains on the same number of images (``--steps`` batches of 128; a variant with another
+batch size gets the steps that make the same number of images) on the same data with
+the same seed. Every
 ``--eval-every`` steps, and at the end, 2,000 samples from fixed noise are judged by the
 shipped classifier (``gan_lib.digit_metrics``); at the end also 10,000 samples, with the
 Frechet distance to the real digits and its real-vs-real baseline. Runs that keep an
@@ -45,6 +47,9 @@ VARIANTS = {
     "d_narrow": ("discriminator half as wide (32-64 channels)", BASE.replace(d_width=32)),
     "d_wide": ("discriminator twice as wide (128-256 channels)", BASE.replace(d_width=128)),
     "augment": ("DiffAugment: shifts of 2 px and 8 px cutout", BASE.replace(translation=2, cutout=8)),
+    "lr_high": ("both learning rates doubled (4e-4)", BASE.replace(g_lr=4e-4, d_lr=4e-4)),
+    "g_fast": ("faster generator: G 4e-4, D 2e-4", BASE.replace(g_lr=4e-4)),
+    "batch_64": ("batch 64 (twice the steps per image)", BASE.replace(batch_size=64)),
 }
 
 
@@ -62,7 +67,8 @@ def judge(generator, noise, real=None) -> dict:
     return result
 
 
-def run(name: str, recipe: dcgan.Recipe, digits, steps: int, eval_every: int, seed: int) -> dict:
+def run(name: str, recipe: dcgan.Recipe, digits, steps: int, eval_every: int, seed: int,
+        samples_dir: Path | None = None) -> dict:
     trainer = dcgan.make_trainer(recipe, seed=seed)
     noise = np.random.default_rng(seed + 1).standard_normal((2000, recipe.noise_dim), dtype=np.float32)
     curve, evaluating = [], [0.0]
@@ -82,6 +88,9 @@ def run(name: str, recipe: dcgan.Recipe, digits, steps: int, eval_every: int, se
                 callback_every=eval_every, progress=False)
     seconds = time.perf_counter() - start - evaluating[0]
     final_noise = np.random.default_rng(seed + 2).standard_normal((10_000, recipe.noise_dim), dtype=np.float32)
+    if samples_dir is not None:
+        model = trainer.ema_generator or trainer.generator
+        np.save(Path(samples_dir) / f"{name}.npy", np.asarray(model(final_noise[:64], training=False)))
     final = {"raw": judge(trainer.generator, final_noise, digits.images)}
     if trainer.ema_generator is not None:
         final["ema"] = judge(trainer.ema_generator, final_noise, digits.images)
@@ -102,6 +111,7 @@ def main() -> None:
     parser.add_argument("--eval-every", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--samples", type=Path, help="save 64 final samples per variant here (.npy)")
     args = parser.parse_args()
 
     config.quiet_tensorflow()
@@ -119,7 +129,10 @@ def main() -> None:
         description, recipe = VARIANTS[name]
         load = os.getloadavg()[0]
         print(f"{name}: {description} (load average {load:.1f} on {os.cpu_count()} CPUs)", flush=True)
-        result = run(name, recipe, digits, args.steps, args.eval_every, args.seed)
+        # Equal numbers of training images: a smaller batch gets proportionally more steps.
+        steps = round(args.steps * BASE.batch_size / recipe.batch_size)
+        every = round(args.eval_every * BASE.batch_size / recipe.batch_size)
+        result = run(name, recipe, digits, steps, every, args.seed, args.samples)
         result["description"] = description
         result["load_average_at_start"] = round(load, 1)
         results["runs"][name] = result
