@@ -72,5 +72,8 @@ browser: $(STAMP) $(CHROMIUM) $(MATHJAX)
 sync-setup: $(STAMP)
 	$(PY) tools/sync_setup_cell.py
 
+bench: $(STAMP)
+	$(PY) tools/bench_dcgan.py
+
 clean:
 	rm -rf _build .cache student

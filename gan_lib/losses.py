@@ -38,7 +38,7 @@ def _check_same_shape(real_logits: tf.Tensor, fake_logits: tf.Tensor) -> None:
             )
 
 
-def discriminator_loss(real_logits, fake_logits) -> tf.Tensor:
+def discriminator_loss(real_logits, fake_logits, real_label: float = 1.0) -> tf.Tensor:
     """Binary cross-entropy of the discriminator on a real batch and a fake batch.
 
     ``L_D = -E_data[log D(x)] - E_z[log(1 - D(G(z)))]
@@ -48,13 +48,21 @@ def discriminator_loss(real_logits, fake_logits) -> tf.Tensor:
     i.e. ``L_D = -V(D, G)`` with each expectation a batch mean. The discriminator
     maximizes V by minimizing this loss (Goodfellow et al. 2014, Algorithm 1, first
     update). At the equilibrium ``D = 1/2`` it equals ``log 4``.
+
+    ``real_label < 1`` is one-sided label smoothing (Salimans et al. 2016, Section 3.4):
+    real samples get the target ``t = real_label``, so their term becomes the cross-entropy
+    ``E_data[t softplus(-l_real) + (1 - t) softplus(l_real)]`` and the optimal discriminator
+    ``t p_data / (p_data + p_g)`` never becomes fully confident. Fakes keep the target 0.
     """
     real_logits = _as_logits("real_logits", real_logits)
     fake_logits = _as_logits("fake_logits", fake_logits)
     _check_same_shape(real_logits, fake_logits)
-    return tf.reduce_mean(tf.nn.softplus(-real_logits)) + tf.reduce_mean(
-        tf.nn.softplus(fake_logits)
-    )
+    if not 0.5 < real_label <= 1.0:
+        raise ValueError(f"real_label must be in (0.5, 1]; got {real_label!r}")
+    real_term = tf.nn.softplus(-real_logits)
+    if real_label != 1.0:
+        real_term = real_label * real_term + (1.0 - real_label) * tf.nn.softplus(real_logits)
+    return tf.reduce_mean(real_term) + tf.reduce_mean(tf.nn.softplus(fake_logits))
 
 
 def generator_loss_minimax(fake_logits) -> tf.Tensor:

@@ -152,4 +152,29 @@ def ring_samples(ax, samples, centers, std: float, title: str | None = None, lim
     ax.set_ylim(-limit, limit)
     ax.set_aspect("equal")
     labelled(ax, "$x_1$", "$x_2$", title, legend=False)
+def image_grid(images, cols: int = 8, pad: int = 1):
+    """Tile images ``(N, H, W, 1)`` or ``(N, H, W)`` with values in [-1, 1] into one 2-D array in
+    [0, 1] (``cols`` per row, ``pad`` pixels of white between them), ready for ``imshow``."""
+    import numpy as np
+
+    images = np.asarray(images, dtype=float)
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
+    if images.ndim != 3 or len(images) == 0:
+        raise ValueError(f"images must have shape (N, H, W) or (N, H, W, 1); got {images.shape}")
+    n, height, width = images.shape
+    rows = -(-n // cols)
+    grid = np.ones((rows * (height + pad) - pad, cols * (width + pad) - pad))
+    for index, image in enumerate((np.clip(images, -1, 1) + 1) / 2):
+        r, c = divmod(index, cols)
+        grid[r * (height + pad) : r * (height + pad) + height, c * (width + pad) : c * (width + pad) + width] = image
+    return grid
+
+
+def show_images(ax, images, cols: int = 8, title: str | None = None):
+    """Draw ``image_grid(images, cols)`` on ``ax``: white ink on black as in MNIST, no axes."""
+    ax.imshow(image_grid(images, cols), cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
     return ax

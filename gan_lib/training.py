@@ -31,6 +31,7 @@ import contextlib
 import json
 import math
 import sys
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,6 +134,22 @@ class GANTrainer:
         pay off. Not with a strategy.
     seed:
         Seed of all data and noise sampling.
+    ema_decay:
+        Keep ``self.ema_generator``, an exponential moving average of the generator's
+        weights, ``w_ema <- beta w_ema + (1 - beta) w`` after every generator update, with
+        ``beta = min(ema_decay, (1 + t) / (10 + t))`` at generator update ``t`` (so early
+        averages are not dominated by the random initialization). Averaging the iterates
+        damps the oscillation of the two-player game (Yazici et al. 2019); sample from
+        ``ema_generator``. Training itself is unchanged.
+    real_label:
+        Target for real samples in the discriminator's loss; ``0.9`` is one-sided label
+        smoothing (Salimans et al. 2016). See ``gan_lib.losses.discriminator_loss``.
+    augment:
+        Optional differentiable augmentation ``augment(images, seed) -> images`` applied to
+        every batch the discriminator sees, real and fake, in both updates (DiffAugment,
+        Zhao et al. 2020). ``seed`` is a stateless seed (shape (2,), int64) that differs
+        per call and is derived from the optimizer's step, so runs stay reproducible and
+        resumable.
 
     Attributes: ``generator``, ``discriminator``, their optimizers, ``step`` (generator
     updates done so far) and ``history`` (a :class:`History`, one entry per step).
@@ -153,6 +170,9 @@ class GANTrainer:
         strategy: tf.distribute.Strategy | None = None,
         jit_compile: bool = False,
         seed: int = 0,
+        ema_decay: float | None = None,
+        real_label: float = 1.0,
+        augment: Callable | None = None,
     ):
         self.noise_dim = _check_positive_int("noise_dim", noise_dim)
         self.d_steps = _check_positive_int("d_steps (k)", d_steps)
@@ -165,6 +185,15 @@ class GANTrainer:
         _check_learning_rate("generator_optimizer", generator_optimizer)
         _check_learning_rate("discriminator_optimizer", discriminator_optimizer)
         self._check_shapes(generator, discriminator)
+        if ema_decay is not None and not 0.0 < ema_decay < 1.0:
+            raise ValueError(f"ema_decay must be in (0, 1) or None; got {ema_decay!r}")
+        if not 0.5 < real_label <= 1.0:
+            raise ValueError(f"real_label must be in (0.5, 1]; got {real_label!r}")
+        if augment is not None and not callable(augment):
+            raise TypeError(f"augment must be a function augment(images, seed); got {augment!r}")
+        self.ema_decay = ema_decay
+        self.real_label = float(real_label)
+        self.augment = augment
         self.generator = generator
         self.discriminator = discriminator
         self.generator_optimizer = generator_optimizer
@@ -184,6 +213,10 @@ class GANTrainer:
         with scope:
             generator_optimizer.build(generator.trainable_variables)
             discriminator_optimizer.build(discriminator.trainable_variables)
+            self.ema_generator = None
+            if ema_decay is not None:
+                self.ema_generator = tf.keras.models.clone_model(generator)
+                self.ema_generator.set_weights(generator.get_weights())
         self._train_step = self._compile_step()
 
     def _check_shapes(self, generator, discriminator) -> None:
@@ -209,6 +242,13 @@ class GANTrainer:
             )
 
     # ----- the compiled step -------------------------------------------------------
+    def _augmented(self, images, which: int):
+        """``augment`` with a seed unique to this discriminator step and input (0 real, 1 fake, 2 G step)."""
+        if self.augment is None:
+            return images
+        step = tf.cast(self.discriminator_optimizer.iterations, tf.int64)
+        return self.augment(images, tf.stack([tf.constant(self.seed, tf.int64), 3 * step + which]))
+
     def _step_on_batch(self, real_batches, noise_batches, scale):
         """One iteration of Algorithm 1 of Goodfellow et al. (2014), with k = ``d_steps``:
 
@@ -228,24 +268,35 @@ class GANTrainer:
         G, D = self.generator, self.discriminator
         for i in range(self.d_steps):
             with tf.GradientTape() as tape:
-                real_logits = D(real_batches[i], training=True)
-                fake_logits = D(G(noise_batches[i], training=True), training=True)
-                d_loss = losses.discriminator_loss(real_logits, fake_logits)
+                real_logits = D(self._augmented(real_batches[i], 0), training=True)
+                fake = G(noise_batches[i], training=True)
+                fake_logits = D(self._augmented(fake, 1), training=True)
+                d_loss = losses.discriminator_loss(real_logits, fake_logits, self.real_label)
                 scaled = d_loss * scale
             grads = tape.gradient(scaled, D.trainable_variables)
             self.discriminator_optimizer.apply_gradients(zip(grads, D.trainable_variables))
         with tf.GradientTape() as tape:
-            g_logits = D(G(noise_batches[self.d_steps], training=True), training=True)
+            fake = G(noise_batches[self.d_steps], training=True)
+            g_logits = D(self._augmented(fake, 2), training=True)
             g_loss = self.generator_loss(g_logits)
             scaled = g_loss * scale
         grads = tape.gradient(scaled, G.trainable_variables)
         self.generator_optimizer.apply_gradients(zip(grads, G.trainable_variables))
+        if self.ema_generator is not None and self.strategy is None:
+            self._update_ema()
         return {
             "d_loss": d_loss,
             "g_loss": g_loss,
             "d_real": tf.reduce_mean(tf.sigmoid(real_logits)),
             "d_fake": tf.reduce_mean(tf.sigmoid(fake_logits)),
         }
+
+    def _update_ema(self):
+        """``w_ema <- beta w_ema + (1 - beta) w`` for every weight, BN statistics included."""
+        t = tf.cast(self.generator_optimizer.iterations, tf.float32)
+        beta = tf.minimum(self.ema_decay, (1.0 + t) / (10.0 + t))
+        for average, weight in zip(self.ema_generator.weights, self.generator.weights):
+            average.assign(beta * average + (1.0 - beta) * tf.cast(weight, average.dtype))
 
     def _compile_step(self):
         if self.strategy is None:
@@ -269,6 +320,8 @@ class GANTrainer:
         @tf.function
         def distributed(real, noise):
             per_replica = strategy.run(replica_fn, args=(real, noise))
+            if self.ema_generator is not None:
+                self._update_ema()  # in cross-replica context: one update of the mirrored copies
             return {
                 k: strategy.reduce(tf.distribute.ReduceOp.MEAN, v, axis=None)
                 for k, v in per_replica.items()
@@ -332,6 +385,7 @@ class GANTrainer:
         checkpoint_dir: str | Path | None = None,
         checkpoint_every: int = 1000,
         progress: bool | None = None,
+        max_seconds: float | None = None,
     ) -> History:
         """Train until ``self.step == steps``; return the history of all steps so far.
 
@@ -343,6 +397,8 @@ class GANTrainer:
         steps and after the last one. With ``checkpoint_dir``, training resumes from the
         latest checkpoint there and saves one every ``checkpoint_every`` steps and at the
         end. ``progress`` (default: only when interactive) shows a tqdm bar with the losses.
+        ``max_seconds`` bounds the wall-clock time of this call (callbacks included): training
+        stops after the step that reaches it, even if ``self.step < steps``.
         """
         steps = _check_positive_int("steps", steps, minimum=0)
         batch_size = _check_positive_int("batch_size", batch_size)
@@ -359,8 +415,11 @@ class GANTrainer:
         show = _interactive() if progress is None else progress
         bar = tqdm(total=steps, initial=self.step, disable=not show, desc="training", leave=True)
         refresh = max(1, steps // 100)
+        if max_seconds is not None and not max_seconds > 0:
+            raise ValueError(f"max_seconds must be positive or None; got {max_seconds!r}")
+        deadline = math.inf if max_seconds is None else time.perf_counter() + max_seconds
         try:
-            while self.step < steps:
+            while self.step < steps and time.perf_counter() < deadline:
                 rng = np.random.default_rng((self.seed, self.step))
                 real = self._batches(data, batch_size, rng, iterator)
                 noise = rng.standard_normal(
@@ -375,12 +434,13 @@ class GANTrainer:
                         )
                 self.history.append(values)
                 self.step += 1
-                if self.step % refresh == 0 or self.step == steps:
+                last = self.step == steps or time.perf_counter() >= deadline
+                if self.step % refresh == 0 or last:
                     bar.update(self.step - bar.n)
                     bar.set_postfix(d_loss=f"{values['d_loss']:.3f}", g_loss=f"{values['g_loss']:.3f}")
                 if manager is not None and self.step % checkpoint_every == 0:
                     self._save(manager)
-                if self.step % callback_every == 0 or self.step == steps:
+                if self.step % callback_every == 0 or last:
                     for callback in callbacks:
                         callback(self, self.step)
         finally:
@@ -399,6 +459,7 @@ class GANTrainer:
                 generator_optimizer=self.generator_optimizer,
                 discriminator_optimizer=self.discriminator_optimizer,
                 step=self._step_variable,
+                **({"ema_generator": self.ema_generator} if self.ema_generator is not None else {}),
             )
         return self._ckpt
 

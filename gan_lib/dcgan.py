@@ -1,0 +1,224 @@
+"""A DCGAN for 28x28 MNIST digits, sized for CPU training, and a per-layer shape table.
+
+The architecture follows Radford et al. (2015), scaled down to MNIST:
+
+* generator: ``z`` -> Dense -> reshape to 7x7 -> two stride-2 transposed convolutions
+  (7 -> 14 -> 28) -> 28x28x1 with ``tanh``; batch normalization and ReLU in between,
+  none at the output;
+* discriminator: two stride-2 convolutions (28 -> 14 -> 7) with LeakyReLU(0.2) and
+  dropout, then a single **logit** (``D(x) = sigmoid(logit)``; the losses in
+  ``gan_lib.losses`` take logits). No pooling: strided convolutions learn their own
+  down- and up-sampling.
+
+Kernels are 4x4: a multiple of the stride 2, so every output pixel of a transposed
+convolution receives the same number of kernel taps (no checkerboard pattern; Odena et
+al. 2016). With the defaults the generator has about 560k parameters and the
+discriminator about 140k.
+
+Both models check the shape of what they are called on and raise a ``ValueError`` that
+names the expected shape, instead of a deep Keras error from inside a layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from tensorflow import keras
+
+IMAGE_SHAPE = (28, 28, 1)
+
+
+class ShapeCheckedModel(keras.Model):
+    """A functional Keras model that validates the shape of its input before running."""
+
+    def __call__(self, inputs, *args, **kwargs):
+        expected = tuple(self.input_shape[1:])
+        shape = tuple(getattr(inputs, "shape", np.shape(inputs)))
+        got = shape[1:]
+        if len(got) != len(expected) or any(g is not None and g != e for g, e in zip(got, expected)):
+            batch = "batch, " + ", ".join(str(e) for e in expected)
+            raise ValueError(f"{self.name} expects inputs of shape ({batch}); got {shape}")
+        return super().__call__(inputs, *args, **kwargs)
+
+
+def _check_positive(**values) -> None:
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer; got {value!r}")
+
+
+def generator(noise_dim: int = 64, width: int = 64, name: str = "generator") -> keras.Model:
+    """G: ``z`` of shape (noise_dim,) -> an image (28, 28, 1) in [-1, 1].
+
+    Dense(7*7*2*width) -> BN -> ReLU -> reshape (7, 7, 2*width)
+    -> ConvT(width, 4x4, stride 2) -> BN -> ReLU             (14, 14, width)
+    -> ConvT(1, 4x4, stride 2) -> tanh                        (28, 28, 1)
+    """
+    _check_positive(noise_dim=noise_dim, width=width)
+    layers = keras.layers
+    z = keras.Input((noise_dim,), name="z")
+    h = layers.Dense(7 * 7 * 2 * width, use_bias=False, name="project")(z)
+    h = layers.BatchNormalization(name="project_bn")(h)
+    h = layers.ReLU(name="project_relu")(h)
+    h = layers.Reshape((7, 7, 2 * width), name="to_7x7")(h)
+    h = layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False, name="up_14x14")(h)
+    h = layers.BatchNormalization(name="up_14x14_bn")(h)
+    h = layers.ReLU(name="up_14x14_relu")(h)
+    h = layers.Conv2DTranspose(1, 4, strides=2, padding="same", name="up_28x28")(h)
+    image = layers.Activation("tanh", name="image")(h)
+    return ShapeCheckedModel(z, image, name=name)
+
+
+def discriminator(width: int = 64, dropout: float = 0.3, name: str = "discriminator") -> keras.Model:
+    """D: an image (28, 28, 1) in [-1, 1] -> one logit.
+
+    Conv(width, 4x4, stride 2) -> LeakyReLU(0.2) -> Dropout     (14, 14, width)
+    -> Conv(2*width, 4x4, stride 2) -> LeakyReLU(0.2) -> Dropout (7, 7, 2*width)
+    -> Flatten -> Dense(1)                                        logit
+    """
+    _check_positive(width=width)
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout must be in [0, 1); got {dropout!r}")
+    layers = keras.layers
+    x = keras.Input(IMAGE_SHAPE, name="image")
+    h = layers.Conv2D(width, 4, strides=2, padding="same", name="down_14x14")(x)
+    h = layers.LeakyReLU(0.2, name="down_14x14_lrelu")(h)
+    h = layers.Dropout(dropout, name="down_14x14_dropout")(h)
+    h = layers.Conv2D(2 * width, 4, strides=2, padding="same", name="down_7x7")(h)
+    h = layers.LeakyReLU(0.2, name="down_7x7_lrelu")(h)
+    h = layers.Dropout(dropout, name="down_7x7_dropout")(h)
+    h = layers.Flatten(name="flatten")(h)
+    logit = layers.Dense(1, name="logit")(h)
+    return ShapeCheckedModel(x, logit, name=name)
+
+
+def shape_table(model: keras.Model) -> list[tuple[str, str, tuple, int]]:
+    """One row per layer: ``(name, layer type, output shape without the batch axis, parameters)``."""
+    rows = []
+    for layer in model.layers:
+        shape = layer.output.shape if hasattr(layer, "output") else ()
+        rows.append((layer.name, type(layer).__name__, tuple(shape[1:]), int(layer.count_params())))
+    return rows
+
+
+def format_shape_table(model: keras.Model) -> str:
+    """The shape table as aligned text, with the total parameter count."""
+    rows = [("layer", "type", "output shape", "parameters")]
+    rows += [(n, t, "x".join(str(d) for d in s), f"{p:,}") for n, t, s, p in shape_table(model)]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = [
+        "  ".join(cell.ljust(w) if i < 3 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+        for row in rows
+    ]
+    lines.insert(1, "-" * len(lines[0]))
+    lines.append(f"{model.name}: {model.count_params():,} parameters")
+    return "\n".join(lines)
+
+
+def diff_augment(translation: int = 2, cutout: int = 0):
+    """Differentiable augmentation for the discriminator's inputs (DiffAugment, Zhao et al. 2020).
+
+    Returns ``augment(images, seed)`` for ``GANTrainer(augment=...)``: each image is shifted
+    by a random whole number of pixels in ``[-translation, translation]`` along each axis
+    (the border filled with the background value -1) and, with ``cutout > 0``, a random
+    ``cutout x cutout`` square is set to -1. Both are index operations, so gradients flow
+    through them to the generator. Applied to real and fake batches alike, they let a
+    discriminator trained on few images (5,000 here) see many variants of each without
+    teaching the generator to produce shifted or holed digits: the augmentation is part
+    of D's view of both distributions, not of the data the generator must match.
+    """
+    import tensorflow as tf
+
+    for name, value in (("translation", translation), ("cutout", cutout)):
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 28:
+            raise ValueError(f"{name} must be an integer number of pixels in [0, 28); got {value!r}")
+
+    def augment(images, seed):
+        seeds = tf.random.experimental.stateless_split(tf.cast(seed, tf.int64), 2)
+        batch = tf.shape(images)[0]
+        size = tf.range(28)
+        if translation:
+            m = translation
+            shifts = tf.random.stateless_uniform((batch, 2), seeds[0], minval=-m, maxval=m + 1, dtype=tf.int32)
+            padded = tf.pad(images, [[0, 0], [m, m], [m, m], [0, 0]], constant_values=-1.0)
+            rows = size[None, :] + m - shifts[:, :1]
+            cols = size[None, :] + m - shifts[:, 1:]
+            images = tf.gather(padded, rows, axis=1, batch_dims=1)
+            images = tf.gather(images, cols, axis=2, batch_dims=1)
+        if cutout:
+            corner = tf.random.stateless_uniform(
+                (batch, 2), seeds[1], minval=-(cutout // 2), maxval=28 - cutout // 2, dtype=tf.int32
+            )
+            inside_rows = (size[None, :] >= corner[:, :1]) & (size[None, :] < corner[:, :1] + cutout)
+            inside_cols = (size[None, :] >= corner[:, 1:]) & (size[None, :] < corner[:, 1:] + cutout)
+            hole = inside_rows[:, :, None] & inside_cols[:, None, :]
+            images = tf.where(hole[..., None], -1.0, images)
+        return images
+
+    return augment
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Everything that defines a DCGAN training run besides the data and the time budget.
+
+    The defaults are the plain DCGAN of Radford et al. (2015) at MNIST size: Adam with
+    learning rate 2e-4 and beta1 = 0.5 for both networks, batch 128, no tricks.
+    ``g_lr != d_lr`` is the two-time-scale update rule (Heusel et al. 2017);
+    ``ema_decay`` averages the generator's weights; ``real_label = 0.9`` is one-sided
+    label smoothing; ``translation``/``cutout`` (pixels) are DiffAugment on D's inputs.
+    """
+
+    noise_dim: int = 64
+    g_width: int = 64
+    d_width: int = 64
+    dropout: float = 0.3
+    g_lr: float = 2e-4
+    d_lr: float = 2e-4
+    beta_1: float = 0.5
+    batch_size: int = 128
+    ema_decay: float | None = None
+    real_label: float = 1.0
+    translation: int = 0
+    cutout: int = 0
+
+    def replace(self, **changes) -> Recipe:
+        return Recipe(**{**asdict(self), **changes})
+
+
+# Chapter 6's recipe (and `make bench`'s): chosen by tools/dcgan_experiments.py.
+BOOK_RECIPE = Recipe(ema_decay=0.999)
+
+
+def make_trainer(recipe: Recipe = Recipe(), seed: int = 0, strategy=None, jit_compile: bool = False):
+    """Build G and D (seeded) and a ``GANTrainer`` that trains them with ``recipe``.
+
+    With a ``tf.distribute`` strategy (e.g. ``TPUStrategy`` on a Colab TPU) the models and
+    optimizers are created inside its scope and the trainer splits every batch across
+    its replicas.
+    """
+    import contextlib
+
+    from gan_lib.training import GANTrainer
+
+    keras.utils.set_random_seed(seed)
+    augment = None
+    if recipe.translation or recipe.cutout:
+        augment = diff_augment(recipe.translation, recipe.cutout)
+    with strategy.scope() if strategy is not None else contextlib.nullcontext():
+        G = generator(recipe.noise_dim, recipe.g_width)
+        D = discriminator(recipe.d_width, recipe.dropout)
+        return GANTrainer(
+            G,
+            D,
+            noise_dim=recipe.noise_dim,
+            generator_optimizer=keras.optimizers.Adam(recipe.g_lr, beta_1=recipe.beta_1),
+            discriminator_optimizer=keras.optimizers.Adam(recipe.d_lr, beta_1=recipe.beta_1),
+            ema_decay=recipe.ema_decay,
+            real_label=recipe.real_label,
+            augment=augment,
+            strategy=strategy,
+            jit_compile=jit_compile,
+            seed=seed,
+        )

@@ -1,0 +1,237 @@
+"""Judging generated digits with a shipped MNIST classifier.
+
+A small CNN trained on real MNIST (``tools/train_classifier.py``; its weights and a
+provenance file live in ``gan_lib/assets/``) gives, for every image ``x``, class
+probabilities ``p(y|x)`` and a 128-dimensional feature vector (its penultimate layer).
+From those:
+
+* the **classifier score** ``exp(E_x[KL(p(y|x) || p(y))])`` with ``p(y) = E_x[p(y|x)]``: the
+  Inception Score of Salimans et al. (2016) computed with an MNIST classifier instead of
+  Inception. It is 1 when every image gets the same class distribution and at most 10
+  (the number of classes), reached when each image is classified with certainty and
+  the classes are used equally: ``log CS = I(x; y) = H(y) - E_x[H(y|x)] <= log 10``;
+* the **class histogram** and **coverage** (how many classes hold a given share);
+* the **confident fraction**: images whose top class has probability >= 0.9;
+* the **Frechet distance** between Gaussians fitted to real and generated features
+  (FID, Heusel et al. 2017, with MNIST features): ``||mu_r - mu_g||^2 +
+  Tr(S_r + S_g - 2 (S_r S_g)^{1/2})``. It is biased upwards at finite sample size, so
+  it is always reported next to the distance between two disjoint halves of real data.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import linalg
+
+ASSETS = Path(__file__).parent / "assets"
+WEIGHTS_FILE = ASSETS / "mnist_classifier.weights.npz"
+PROVENANCE_FILE = ASSETS / "mnist_classifier.json"
+CLASSES = 10
+FEATURES = 128
+CONFIDENCE = 0.9
+
+
+def build_classifier():
+    """The classifier's architecture: 3x3 convolutions with batch normalization (32, 32,
+    pool, 64, 64, pool, 128), global average pooling, a 128-unit feature layer and a 10-way
+    softmax; inputs ``(28, 28, 1)`` in [-1, 1].
+
+    Returns a model with two outputs, ``(probabilities, features)``. About 160k parameters
+    (0.6 MB in float32): small enough to ship in the package and to run in milliseconds.
+    """
+    from tensorflow import keras
+
+    inputs = keras.Input((28, 28, 1), name="image")
+    h = inputs
+    for block, width in enumerate((32, 64, 128)):
+        for _ in range(2 if block < 2 else 1):
+            h = keras.layers.Conv2D(width, 3, padding="same", use_bias=False)(h)
+            h = keras.layers.BatchNormalization()(h)
+            h = keras.layers.ReLU()(h)
+        if block < 2:
+            h = keras.layers.MaxPooling2D()(h)
+    h = keras.layers.GlobalAveragePooling2D()(h)
+    features = keras.layers.Dense(FEATURES, activation="relu", name="features")(h)
+    h = keras.layers.Dropout(0.3)(features)
+    probabilities = keras.layers.Dense(CLASSES, activation="softmax", name="probabilities")(h)
+    return keras.Model(inputs, [probabilities, features], name="mnist_classifier")
+
+
+def save_classifier(model, provenance: dict) -> None:
+    """Write the weights (``.npz``, independent of the Keras file format) and the provenance."""
+    ASSETS.mkdir(exist_ok=True)
+    weights = {f"w{i:02d}": w for i, w in enumerate(model.get_weights())}
+    np.savez_compressed(WEIGHTS_FILE, **weights)
+    PROVENANCE_FILE.write_text(json.dumps(provenance, indent=2) + "\n")
+
+
+@functools.lru_cache(maxsize=1)
+def load_classifier():
+    """The shipped classifier (built once per process, then cached)."""
+    if not WEIGHTS_FILE.exists():
+        raise FileNotFoundError(
+            f"the MNIST classifier {WEIGHTS_FILE} is missing; run `python tools/train_classifier.py`"
+        )
+    model = build_classifier()
+    with np.load(WEIGHTS_FILE) as stored:
+        model.set_weights([stored[key] for key in sorted(stored.files)])
+    return model
+
+
+def provenance() -> dict:
+    """How the shipped classifier was trained: data source, split, seed, accuracy, TF version."""
+    return json.loads(PROVENANCE_FILE.read_text())
+
+
+def _check_images(images) -> np.ndarray:
+    images = np.asarray(images, dtype=np.float32)
+    if images.ndim != 4 or images.shape[1:] != (28, 28, 1):
+        raise ValueError(f"images must have shape (N, 28, 28, 1); got {images.shape}")
+    if len(images) == 0:
+        raise ValueError("images is empty")
+    if not np.isfinite(images).all():
+        raise ValueError("images contain NaN or infinity")
+    low, high = float(images.min()), float(images.max())
+    if low < -1.001 or high > 1.001:
+        raise ValueError(
+            f"images must be scaled to [-1, 1] (like gan_lib.mnist and a tanh generator); "
+            f"got values in [{low:.3g}, {high:.3g}]"
+        )
+    return images
+
+
+def classify(images, batch_size: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+    """Class probabilities ``p(y|x)`` (N, 10) and penultimate features (N, 128) of ``images``."""
+    images = _check_images(images)
+    model = load_classifier()
+    probabilities, features = [], []
+    for start in range(0, len(images), batch_size):
+        p, f = model(images[start : start + batch_size], training=False)
+        probabilities.append(np.asarray(p, dtype=np.float64))
+        features.append(np.asarray(f, dtype=np.float64))
+    return np.concatenate(probabilities), np.concatenate(features)
+
+
+def _check_probabilities(probabilities) -> np.ndarray:
+    p = np.asarray(probabilities, dtype=np.float64)
+    if p.ndim != 2 or len(p) == 0:
+        raise ValueError(f"probabilities must have shape (N, classes); got {p.shape}")
+    if (p < 0).any() or not np.allclose(p.sum(axis=1), 1.0, atol=1e-4):
+        raise ValueError("each row of probabilities must be a distribution (non-negative, sum 1)")
+    return p
+
+
+def classifier_score(probabilities) -> float:
+    """``exp(E_x[KL(p(y|x) || p(y))])``, ``p(y)`` the mean of the rows (Salimans et al. 2016)."""
+    p = _check_probabilities(probabilities)
+    marginal = p.mean(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(p > 0, p * (np.log(p) - np.log(marginal)), 0.0)
+    return float(np.exp(terms.sum(axis=1).mean()))
+
+
+def class_histogram(probabilities) -> np.ndarray:
+    """How many images fall in each class (the classifier's argmax)."""
+    p = _check_probabilities(probabilities)
+    return np.bincount(p.argmax(axis=1), minlength=p.shape[1])
+
+
+def coverage(probabilities, min_share: float = 0.0) -> int:
+    """The number of classes that receive more than ``min_share`` of the images."""
+    histogram = class_histogram(probabilities)
+    return int((histogram / histogram.sum() > min_share).sum())
+
+
+def confident_fraction(probabilities, threshold: float = CONFIDENCE) -> float:
+    """The fraction of images whose most likely class has probability >= ``threshold``."""
+    return float((_check_probabilities(probabilities).max(axis=1) >= threshold).mean())
+
+
+def frechet_distance(features_a, features_b) -> float:
+    """Frechet distance between Gaussians fitted to two feature sets (Heusel et al. 2017):
+
+    ``d^2 = ||mu_a - mu_b||^2 + Tr(S_a + S_b - 2 (S_a S_b)^{1/2})``
+
+    (Dowson and Landau 1982), with sample means and covariances. Zero only for equal
+    moments; estimated from samples it is positive even for two samples of one
+    distribution, so compare it with that baseline (``evaluate`` does).
+    """
+    a, b = (np.asarray(f, dtype=np.float64) for f in (features_a, features_b))
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1]:
+        raise ValueError(f"features must be (N, d) arrays with equal d; got {a.shape} and {b.shape}")
+    if min(len(a), len(b)) < 2:
+        raise ValueError("need at least 2 feature vectors on each side")
+    mu_a, mu_b = a.mean(axis=0), b.mean(axis=0)
+    cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    # Tr (S_a S_b)^{1/2} = Tr (S_a^{1/2} S_b S_a^{1/2})^{1/2}: the symmetric form has real,
+    # non-negative eigenvalues, so it stays exact when covariances are singular (dead ReLUs).
+    w, v = linalg.eigh(cov_a)
+    root_a = (v * np.sqrt(np.clip(w, 0.0, None))) @ v.T
+    middle = linalg.eigvalsh(root_a @ cov_b @ root_a)
+    trace_root = np.sqrt(np.clip(middle, 0.0, None)).sum()
+    value = np.sum((mu_a - mu_b) ** 2) + np.trace(cov_a) + np.trace(cov_b) - 2.0 * trace_root
+    return float(max(value, 0.0))
+
+
+@dataclass(frozen=True)
+class DigitReport:
+    """The evaluation table of chapter 6 for one set of images."""
+
+    n: int
+    classifier_score: float
+    confident_fraction: float
+    histogram: np.ndarray
+    min_class_share: float
+    frechet: float | None
+    frechet_baseline: float | None
+
+    def rows(self) -> list[tuple[str, str]]:
+        rows = [
+            ("images", f"{self.n:,}"),
+            ("classifier score (max 10)", f"{self.classifier_score:.2f}"),
+            (f"confident (p >= {CONFIDENCE})", f"{self.confident_fraction:.1%}"),
+            ("classes with >= 4% of images", f"{int((self.histogram / self.n >= 0.04).sum())} / 10"),
+            ("smallest class share", f"{self.min_class_share:.1%}"),
+        ]
+        if self.frechet is not None:
+            rows.append(("Frechet distance (real-vs-real baseline)", f"{self.frechet:.2f} ({self.frechet_baseline:.2f})"))
+        return rows
+
+
+def evaluate(images, real_images=None, seed: int = 0) -> DigitReport:
+    """Classifier score, confident fraction, class histogram and, with ``real_images``, the
+    Frechet distance and its real-vs-real baseline at equal sample size.
+
+    The real images are split at random (``seed``) into two disjoint halves A and B; the
+    baseline is ``FD(A, B)`` and the reported distance ``FD(G, B)``, with ``G`` as many
+    generated images as A holds, so both distances are estimated from equal sample sizes.
+    """
+    probabilities, features = classify(images)
+    histogram = class_histogram(probabilities)
+    frechet = baseline = None
+    if real_images is not None:
+        _, real_features = classify(real_images)
+        half = len(real_features) // 2
+        if half < 2 or len(features) < half:
+            raise ValueError(
+                f"need at least 4 real images and at least as many generated images as half of "
+                f"them ({half}); got {len(real_features)} real and {len(features)} generated"
+            )
+        order = np.random.default_rng(seed).permutation(len(real_features))
+        real_a, real_b = real_features[order[:half]], real_features[order[half : 2 * half]]
+        baseline = frechet_distance(real_a, real_b)
+        frechet = frechet_distance(features[:half], real_b)
+    return DigitReport(
+        n=len(probabilities),
+        classifier_score=classifier_score(probabilities),
+        confident_fraction=confident_fraction(probabilities),
+        histogram=histogram,
+        min_class_share=float(histogram.min() / histogram.sum()),
+        frechet=frechet,
+        frechet_baseline=baseline,
+    )
