@@ -1,0 +1,140 @@
+"""Measure how long each chapter takes in full mode and write it where readers look.
+
+    python tools/chapter_timings.py                      # measure every chapter
+    python tools/chapter_timings.py chapters/04_*.ipynb  # measure some
+    python tools/chapter_timings.py --write-only         # only rewrite from the record
+    python tools/chapter_timings.py --chapters ...       # also state it in each chapter
+
+Each chapter runs in a fresh kernel in full mode, as in Colab's "Run all". The results go
+to ``chapter_timings.json`` (seconds, CPU cores, load average before the run, date, and
+the accelerator: only "CPU" can be measured on this project's machines), then into the
+"Run time" column of the chapter map in ``intro.md``. With ``--chapters``, the line
+``**Run time:** ...`` in each chapter's title cell is written (added after the title if
+missing), so the chapter states up front how long it takes.
+
+A Colab CPU runtime has 2 virtual cores, like the machine the recorded times come from;
+a load average well above the core count means other jobs competed and the time is an
+overestimate. The record says so next to the number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import re
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+RECORD = ROOT / "chapter_timings.json"
+INTRO = ROOT / "intro.md"
+RUN_TIME_LINE = re.compile(r"^\*\*Run time:\*\*.*$", flags=re.M)
+NOT_MEASURED = "not measured yet"
+
+
+def measure(path: Path, timeout: int) -> dict:
+    """Run one chapter in full mode in a fresh kernel; return its timing record."""
+    from nbclient import NotebookClient
+
+    os.environ["GAN_BOOK_MODE"] = "full"
+    nb = nbformat.read(path, as_version=4)
+    load_before = os.getloadavg()[0]
+    start = time.perf_counter()
+    NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
+    seconds = time.perf_counter() - start
+    return {
+        "seconds": round(seconds, 1),
+        "device": "CPU",
+        "cores": os.cpu_count(),
+        "load_before": round(load_before, 1),
+        "date": datetime.date.today().isoformat(),
+    }
+
+
+def describe(entry: dict | None) -> str:
+    """Human wording of one record: '2 min on 2 CPU cores' (+ contention note)."""
+    if entry is None:
+        return NOT_MEASURED
+    seconds = entry["seconds"]
+    amount = f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+    text = f"about {amount} on {entry['cores']} CPU cores"
+    if entry["load_before"] > entry["cores"]:
+        text += " (measured on a busy machine: an overestimate)"
+    return text
+
+
+def run_time_sentence(entry: dict | None) -> str:
+    cpu = describe(entry)
+    return (
+        f"**Run time:** full mode, {cpu} (like a Colab CPU runtime); "
+        "on a Colab GPU runtime: not measured yet."
+    )
+
+
+def write_intro(record: dict) -> None:
+    """Rewrite the run-time column of the chapter map from the record."""
+    lines = INTRO.read_text().splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("| Chapter |"))
+    columns = [c.strip() for c in lines[header].strip("|").split("|")]
+    if "Run time (full mode)" not in columns:
+        columns.append("Run time (full mode)")
+        lines[header] = "| " + " | ".join(columns) + " |"
+        lines[header + 1] = "|" + "---|" * len(columns)
+    column = columns.index("Run time (full mode)")
+    row = header + 2
+    while row < len(lines) and lines[row].startswith("|"):
+        cells = [c.strip() for c in lines[row].strip("|").split("|")]
+        name = re.search(r"\(chapters/(\w+)\.ipynb\)", cells[0])
+        cells += [""] * (len(columns) - len(cells))
+        cells[column] = describe(record.get(name.group(1)) if name else None)
+        lines[row] = "| " + " | ".join(cells) + " |"
+        row += 1
+    INTRO.write_text("\n".join(lines) + "\n")
+
+
+def write_chapter(path: Path, entry: dict | None) -> None:
+    """State the run time in the chapter's title cell (first markdown cell)."""
+    nb = nbformat.read(path, as_version=4)
+    title = next(cell for cell in nb.cells if cell.cell_type == "markdown")
+    sentence = run_time_sentence(entry)
+    if RUN_TIME_LINE.search(title.source):
+        title.source = RUN_TIME_LINE.sub(sentence, title.source)
+    else:
+        first, _, rest = title.source.partition("\n")
+        title.source = f"{first}\n\n{sentence}" + (f"\n{rest}" if rest.strip() else "")
+    nbformat.write(nb, path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every chapter")
+    parser.add_argument("--write-only", action="store_true", help="measure nothing")
+    parser.add_argument("--chapters", action="store_true", help="also write each chapter")
+    parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
+    args = parser.parse_args()
+
+    chapters = sorted((ROOT / "chapters").glob("*.ipynb"))
+    record = json.loads(RECORD.read_text()) if RECORD.exists() else {}
+    if not args.write_only:
+        for path in args.notebooks or chapters:
+            path = path.resolve()
+            record[path.stem] = measure(path, args.timeout)
+            print(f"{path.name}: {describe(record[path.stem])}", flush=True)
+            RECORD.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+    write_intro(record)
+    if args.chapters:
+        for path in chapters:
+            write_chapter(path, record.get(path.stem))
+
+
+if __name__ == "__main__":
+    main()
