@@ -88,6 +88,29 @@ def test_glossary_and_faq_link_only_to_pages_of_the_book():
                 assert name in toc_files(), f"{page} links to {target}, which is not in _toc.yml"
 
 
+def heading_anchors(path: Path) -> set[str]:
+    """GitHub-style anchors of the headings (levels 1-3, ``myst_heading_anchors: 3``) of a page."""
+    if path.suffix == ".ipynb":
+        text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+    else:
+        text = path.read_text()
+    anchors = set()
+    for title in re.findall(r"^#{1,3} (.+)$", text, flags=re.M):
+        slug = re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-")
+        anchors.add(slug)
+    return anchors
+
+
+def test_links_into_chapters_name_existing_headings():
+    """A link ``chapters/x.ipynb#anchor`` must name a heading of that chapter (renamed sections
+    leave dead anchors; the browser crawl finds them too, but only after a build)."""
+    for page in ("glossary.md", "faq.md", "notation.md", "intro.md"):
+        for target, anchor in re.findall(r"\]\(([^)#:]+\.(?:ipynb|md))#([^)]+)\)", (ROOT / page).read_text()):
+            if "$" in anchor or "\\" in anchor:
+                continue
+            assert anchor in heading_anchors(ROOT / target), f"{page}: {target}#{anchor} names no heading"
+
+
 # --- FAQ --------------------------------------------------------------------------------------
 
 FAQ = (ROOT / "faq.md").read_text()

@@ -35,6 +35,24 @@ def test_parameter_counts_are_the_cpu_sized_dcgan(models):
     assert D.count_params() == 1_088 + 131_200 + 6_273
 
 
+def test_refined_generator_and_deeper_discriminator():
+    tf.keras.utils.set_random_seed(0)
+    G = dcgan.generator(refine=True)
+    shapes = {name: shape for name, _, shape, _ in dcgan.shape_table(G)}
+    assert shapes["up_28x28"] == (28, 28, 32) and shapes["image"] == (28, 28, 1)
+    # ConvT 64->32 4x4 without bias (32,768) + BN (128) + Conv 32->1 3x3 with bias (289)
+    # replace the plain generator's ConvT 64->1 (1,025).
+    assert G.count_params() == 401_408 + 25_088 + 131_072 + 256 + 32_768 + 128 + 289
+    D = dcgan.discriminator(depth=3)
+    shapes = {name: shape for name, _, shape, _ in dcgan.shape_table(D)}
+    assert shapes["down_4x4"] == (4, 4, 256)
+    # + Conv 128->256 3x3 (295,168); the logit now reads 4*4*256 features (4,097).
+    assert D.count_params() == 1_088 + 131_200 + 295_168 + 4_097
+    assert D(np.zeros((2, 28, 28, 1), np.float32)).shape == (2, 1)
+    with pytest.raises(ValueError, match="depth must be 2 or 3"):
+        dcgan.discriminator(depth=4)
+
+
 @pytest.mark.parametrize(
     "which, shape, expected",
     [

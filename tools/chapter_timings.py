@@ -36,8 +36,11 @@ RUN_TIME_LINE = re.compile(r"^\*\*Run time:\*\*.*$", flags=re.M)
 NOT_MEASURED = "not measured yet"
 
 
-def measure(path: Path, timeout: int) -> dict:
-    """Run one chapter in full mode in a fresh kernel; return its timing record."""
+def measure(path: Path, timeout: int, executed: Path | None = None) -> dict:
+    """Run one chapter in full mode in a fresh kernel; return its timing record.
+
+    With ``executed``, the executed notebook (outputs included) is written into that
+    folder, so the numbers the chapter printed can be read afterwards."""
     from nbclient import NotebookClient
 
     os.environ["GAN_BOOK_MODE"] = "full"
@@ -51,6 +54,9 @@ def measure(path: Path, timeout: int) -> dict:
         resources={"metadata": {"path": str(path.parent)}},
     ).execute()
     seconds = time.perf_counter() - start
+    if executed is not None:
+        executed.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, executed / path.name)
     return {
         "seconds": round(seconds, 1),
         "device": "CPU",
@@ -120,6 +126,7 @@ def main() -> None:
     parser.add_argument("--write-only", action="store_true", help="measure nothing")
     parser.add_argument("--chapters", action="store_true", help="also write each chapter")
     parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
+    parser.add_argument("--executed", type=Path, help="also save the executed notebooks here")
     args = parser.parse_args()
 
     chapters = sorted((ROOT / "chapters").glob("*.ipynb"))
@@ -127,7 +134,7 @@ def main() -> None:
     if not args.write_only:
         for path in args.notebooks or chapters:
             path = path.resolve()
-            record[path.stem] = measure(path, args.timeout)
+            record[path.stem] = measure(path, args.timeout, args.executed)
             print(f"{path.name}: {describe(record[path.stem])}", flush=True)
             RECORD.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
     write_intro(record)

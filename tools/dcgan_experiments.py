@@ -50,6 +50,9 @@ VARIANTS = {
     "lr_high": ("both learning rates doubled (4e-4)", BASE.replace(g_lr=4e-4, d_lr=4e-4)),
     "g_fast": ("faster generator: G 4e-4, D 2e-4", BASE.replace(g_lr=4e-4)),
     "batch_64": ("batch 64 (twice the steps per image)", BASE.replace(batch_size=64)),
+    "g_refine": ("generator with a 28x28x32 stage + 3x3 conv", BASE.replace(g_refine=True)),
+    "d_deep": ("discriminator with a third conv (4x4x256)", BASE.replace(d_depth=3)),
+    "book": ("chapter 6's recipe (dcgan.BOOK_RECIPE)", dcgan.BOOK_RECIPE),
 }
 
 
