@@ -202,3 +202,19 @@ def test_intro_states_the_measured_run_time_of_every_chapter():
             f"{path.name}: run time in intro.md is not {expected!r}; "
             "run `python tools/chapter_timings.py --write-only` (or measure the chapter)"
         )
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.stem)
+def test_chapter_states_its_measured_run_time_up_front(path):
+    """The title cell says how long the chapter takes, from chapter_timings.json."""
+    record = (
+        json.loads(chapter_timings.RECORD.read_text()) if chapter_timings.RECORD.exists() else {}
+    )
+    entry = record.get(path.stem)
+    assert entry is not None, f"{path.name} was never timed: run `python tools/chapter_timings.py {path}`"
+    title = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+    expected = chapter_timings.run_time_sentence(entry)
+    assert expected in title.source, (
+        f"{path.name}: its title cell does not say {expected!r}; "
+        "run `python tools/chapter_timings.py --write-only --chapters`"
+    )

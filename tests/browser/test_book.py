@@ -85,6 +85,11 @@ FACTS = """() => {
   return {
     url: location.href,
     text: main.innerText,
+    prose: (() => {  // the text without code and outputs, where `\[` can be a regex
+      const copy = main.cloneNode(true);
+      copy.querySelectorAll('pre, code').forEach(e => e.remove());
+      return copy.textContent;
+    })(),
     math: Array.from(main.querySelectorAll('.math')).map(m => ({
         typeset: m.querySelector('mjx-container') !== null, raw: m.textContent.slice(0, 80)})),
     images: Array.from(main.querySelectorAll('img')).map(img => ({
@@ -221,7 +226,7 @@ def test_page_needs_no_network_beyond_mathjax(visit, path):
 @pytest.mark.parametrize("path", PAGES)
 def test_math_is_typeset(visit, path):
     facts = visit(path)
-    text = facts["text"]
+    text = facts["prose"]
     assert "$$" not in text and "\\frac" not in text, f"{path}: raw LaTeX left in the page"
     assert not re.search(r"\\\(|\\\[|\\begin\{", text), f"{path}: raw LaTeX delimiters left"
     untypeset = [m["raw"] for m in facts["math"] if not m["typeset"]]
