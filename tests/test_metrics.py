@@ -94,7 +94,7 @@ def test_mode_coverage_refuses_bad_input():
 
 def test_kde_on_grid_accepts_a_float32_grid_and_refuses_an_uneven_one():
     samples = np.random.default_rng(0).standard_normal(500).astype(np.float32)
-    grid32 = np.linspace(samples.min() - 1, samples.max() + 1, 4096)  # float32 like the samples
+    grid32 = np.linspace(samples.min() - 1, samples.max() + 1, 4096, dtype=np.float32)
     assert grid32.dtype == np.float32
     density = metrics.kde_on_grid(samples, grid32)
     assert abs(density.sum() * (grid32[1] - grid32[0]) - 1) < 1e-6

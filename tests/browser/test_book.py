@@ -85,7 +85,7 @@ FACTS = """() => {
   return {
     url: location.href,
     text: main.innerText,
-    prose: (() => {  // the text without code and outputs, where `\[` can be a regex
+    prose: (() => {  // the text without code and outputs, where a regex can hold a bracket
       const copy = main.cloneNode(true);
       copy.querySelectorAll('pre, code').forEach(e => e.remove());
       return copy.textContent;
