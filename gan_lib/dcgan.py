@@ -224,6 +224,14 @@ BOOK_RECIPE = Recipe(
 )
 
 
+def build_models(recipe: Recipe = Recipe()) -> tuple[keras.Model, keras.Model]:
+    """The generator and discriminator that ``recipe`` describes (unseeded, untrained)."""
+    return (
+        generator(recipe.noise_dim, recipe.g_width, refine=recipe.g_refine),
+        discriminator(recipe.d_width, recipe.dropout, depth=recipe.d_depth),
+    )
+
+
 def make_trainer(recipe: Recipe = Recipe(), seed: int = 0, strategy=None, jit_compile: bool = False):
     """Build G and D (seeded) and a ``GANTrainer`` that trains them with ``recipe``.
 
@@ -240,8 +248,7 @@ def make_trainer(recipe: Recipe = Recipe(), seed: int = 0, strategy=None, jit_co
     if recipe.translation or recipe.cutout:
         augment = diff_augment(recipe.translation, recipe.cutout)
     with strategy.scope() if strategy is not None else contextlib.nullcontext():
-        G = generator(recipe.noise_dim, recipe.g_width, recipe.g_refine)
-        D = discriminator(recipe.d_width, recipe.dropout, recipe.d_depth)
+        G, D = build_models(recipe)
         return GANTrainer(
             G,
             D,

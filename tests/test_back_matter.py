@@ -188,9 +188,7 @@ def test_learning_path_figure_shows_the_chapters_of_the_toc():
 
 
 def test_intro_states_the_measured_run_time_of_every_chapter():
-    record = (
-        json.loads(chapter_timings.RECORD.read_text()) if chapter_timings.RECORD.exists() else {}
-    )
+    record = chapter_timings.load_record()
     rows = table_rows(INTRO, "| Chapter |")
     header = next(line for line in INTRO.splitlines() if line.startswith("| Chapter |"))
     column = [c.strip() for c in header.strip("|").split("|")].index("Run time (full mode)")
@@ -207,9 +205,7 @@ def test_intro_states_the_measured_run_time_of_every_chapter():
 @pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.stem)
 def test_chapter_states_its_measured_run_time_up_front(path):
     """The title cell says how long the chapter takes, from chapter_timings.json."""
-    record = (
-        json.loads(chapter_timings.RECORD.read_text()) if chapter_timings.RECORD.exists() else {}
-    )
+    record = chapter_timings.load_record()
     entry = record.get(path.stem)
     assert entry is not None, f"{path.name} was never timed: run `python tools/chapter_timings.py {path}`"
     title = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")

@@ -143,3 +143,12 @@ def test_image_grid_tiles_and_rescales():
     assert grid[28, 0] == 1.0 and grid[29, 40] == 1.0  # padding and the empty fourth cell are white
     with pytest.raises(ValueError, match=r"\(N, H, W\)"):
         plotting.image_grid(np.zeros((28, 28)))
+
+
+def test_build_models_follows_the_recipe():
+    G, D = dcgan.build_models(dcgan.BOOK_RECIPE)
+    shapes = {name: shape for name, _, shape, _ in dcgan.shape_table(G)}
+    assert shapes["up_28x28"] == (28, 28, 32)  # g_refine
+    assert "down_4x4" in {name for name, *_ in dcgan.shape_table(D)}  # d_depth = 3
+    G, D = dcgan.build_models(dcgan.Recipe(g_width=32, d_width=16))
+    assert G.count_params() < 300_000 and D.get_layer("down_14x14").filters == 16

@@ -27,7 +27,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = """
 import json, sys, time
-import numpy as np
 from gan_lib import dcgan, mnist
 import tensorflow as tf
 

@@ -36,6 +36,11 @@ RUN_TIME_LINE = re.compile(r"^\*\*Run time:\*\*.*$", flags=re.M)
 NOT_MEASURED = "not measured yet"
 
 
+def load_record() -> dict:
+    """The timing record (chapter stem -> entry), empty when nothing was measured yet."""
+    return json.loads(RECORD.read_text()) if RECORD.exists() else {}
+
+
 def measure(path: Path, timeout: int, executed: Path | None = None) -> dict:
     """Run one chapter in full mode in a fresh kernel; return its timing record.
 
@@ -130,7 +135,7 @@ def main() -> None:
     args = parser.parse_args()
 
     chapters = sorted((ROOT / "chapters").glob("*.ipynb"))
-    record = json.loads(RECORD.read_text()) if RECORD.exists() else {}
+    record = load_record()
     if not args.write_only:
         for path in args.notebooks or chapters:
             path = path.resolve()
