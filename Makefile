@@ -10,7 +10,7 @@ MATHJAX := .cache/mathjax/node_modules/mathjax/es5/tex-mml-chtml.js
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: book test lint unit quick-book student-site browser student sync-setup clean
+.PHONY: book test lint unit quick-book student-site browser student sync-setup bench clean
 
 # Install everything the build and the tests use into .venv, once (again when pins change).
 $(STAMP): requirements.txt pyproject.toml
@@ -34,27 +34,27 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 # One pytest run: unit tests and every notebook under nbval. Each notebook runs once, in
-# one worker (--dist loadfile); tests/conftest.py saves the executed notebooks to
-# _build/quick/executed so that the quick book build reuses them instead of re-running them.
-# tools/edition_check.py runs each autograded exercise's student blank in nbval's kernel
+# one worker (--dist loadfile); the plugin bookbuild/nbval_export.py saves the executed
+# notebooks to _build/quick/executed so that the quick book build reuses them instead of
+# re-running them. The plugin bookbuild/edition_check.py runs each autograded exercise's student blank in nbval's kernel
 # (its check must fail) before nbval runs the instructor's solution (its check must pass).
 unit: $(STAMP)
 	rm -rf _build/quick/executed
 	GAN_BOOK_MODE=quick $(BIN)/pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env --nbval-cell-timeout=600 \
-		-p tools.edition_check tests chapters --ignore=tests/browser --ignore=tests/student_site
+		-p bookbuild.nbval_export -p bookbuild.edition_check tests chapters --ignore=tests/browser --ignore=tests/student_site
 
 quick-book: $(STAMP)
-	$(PY) tools/build_quick_book.py
+	$(PY) -m bookbuild.quick_book
 
 # The student site from the quick-mode executions, built with -W, then searched for solutions.
 student-site: $(STAMP)
-	$(PY) tools/student_edition.py --site quick --out _build/student
+	$(PY) -m bookbuild.student_edition --site quick --out _build/student
 	$(BIN)/pytest tests/student_site
 
 ## make student: student notebooks, nbgrader source tree and student site (full mode, reusing
 ## make book's execution cache) under student/.
 student: book
-	$(PY) tools/student_edition.py --site book
+	$(PY) -m bookbuild.student_edition --site book
 	@echo "Student notebooks: $(CURDIR)/student/chapters; student site: $(CURDIR)/student/_build/html/index.html"
 
 $(CHROMIUM):
@@ -70,10 +70,10 @@ browser: $(STAMP) $(CHROMIUM) $(MATHJAX)
 
 ## make sync-setup: rewrite every chapter's setup cell from _config.yml's repository (forks).
 sync-setup: $(STAMP)
-	$(PY) tools/sync_setup_cell.py
+	$(PY) -m bookbuild.sync_setup_cell
 
 bench: $(STAMP)
-	$(PY) tools/bench_dcgan.py
+	$(PY) -m experiments.bench_dcgan
 
 clean:
 	rm -rf _build .cache student

@@ -11,7 +11,7 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # TensorFlow enables its oneDNN kernels by default only on CPUs it recognises as recent
 # Intel ones. On this book's AMD EPYC machines they were off, and turning them on made
-# chapter 6's training step 1.2-1.6x faster (tools/bench_onednn.py). Read once, when
+# chapter 6's training step 1.2-1.6x faster (experiments/bench_onednn.py). Read once, when
 # TensorFlow is imported; a value the reader set wins; GPUs are not affected.
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 

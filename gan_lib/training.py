@@ -128,7 +128,7 @@ class GANTrainer:
         Optional ``tf.distribute`` strategy; build the models and optimizers inside
         ``strategy.scope()``. Each replica gets an equal slice of every batch.
     jit_compile:
-        Compile the step with XLA. Off by default: ``tools/bench_train_step.py`` measured
+        Compile the step with XLA. Off by default: ``experiments/bench_train_step.py`` measured
         XLA at 0.7x to 1.0x the speed of plain ``tf.function`` for the toy GANs on CPU
         (2 shared cores, TF 2.21), never faster; try it on a GPU, where fusing kernels can
         pay off. Not with a strategy.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import nbformat
@@ -17,11 +16,11 @@ import pytest
 import yaml
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import chapter_timings  # noqa: E402
-import learning_path  # noqa: E402
-from notebook_setup import notebooks  # noqa: E402
+from bookbuild import layout, learning_path
+from bookbuild import timings as chapter_timings
+from bookbuild.layout import chapter_notebooks as notebooks
+
+ROOT = layout.ROOT
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LINK = re.compile(r"\]\(([^)#]+)(#[^)]*)?\)|\{prf:ref\}`[^`]+`|\{ref\}`[^`]+`")
@@ -183,7 +182,7 @@ def test_learning_path_figure_shows_the_chapters_of_the_toc():
     drawn = json.loads(Image.open(learning_path.FIGURE).info[learning_path.METADATA_KEY])
     current = [[caption, titles] for caption, titles in learning_path.chapter_parts()]
     assert drawn == current, (
-        "images/learning_path.png is out of date with _toc.yml; run `python tools/learning_path.py`"
+        "images/learning_path.png is out of date with _toc.yml; run `python bookbuild/learning_path.py`"
     )
 
 
@@ -198,7 +197,7 @@ def test_intro_states_the_measured_run_time_of_every_chapter():
         expected = chapter_timings.describe(record.get(path.stem))
         assert len(row) > column and row[column] == expected, (
             f"{path.name}: run time in intro.md is not {expected!r}; "
-            "run `python tools/chapter_timings.py --write-only` (or measure the chapter)"
+            "run `python bookbuild/timings.py --write-only` (or measure the chapter)"
         )
 
 
@@ -207,10 +206,10 @@ def test_chapter_states_its_measured_run_time_up_front(path):
     """The title cell says how long the chapter takes, from chapter_timings.json."""
     record = chapter_timings.load_record()
     entry = record.get(path.stem)
-    assert entry is not None, f"{path.name} was never timed: run `python tools/chapter_timings.py {path}`"
+    assert entry is not None, f"{path.name} was never timed: run `python bookbuild/timings.py {path}`"
     title = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
     expected = chapter_timings.run_time_sentence(entry)
     assert expected in title.source, (
         f"{path.name}: its title cell does not say {expected!r}; "
-        "run `python tools/chapter_timings.py --write-only --chapters`"
+        "run `python bookbuild/timings.py --write-only --chapters`"
     )

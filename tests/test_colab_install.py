@@ -26,9 +26,11 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-from notebook_setup import notebooks, repository  # noqa: E402
+from bookbuild import layout
+from bookbuild.layout import chapter_notebooks as notebooks
+from bookbuild.setup_cell import repository
+
+ROOT = layout.ROOT
 
 REPORT_MARKER = "COLAB-SIMULATION "
 REPORT_CELL = f"""\

@@ -1,4 +1,4 @@
-"""The pytest plugin tools/edition_check.py fails exactly the exercises that are broken."""
+"""The pytest plugin bookbuild/edition_check.py fails exactly the exercises that are broken."""
 
 import os
 import subprocess
@@ -48,7 +48,7 @@ def test_plugin_catches_checks_that_pass_on_the_blank_and_unhelpful_errors(tmp_p
     report = tmp_path / "report.xml"
     command = [
         sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider",
-        "-p", "tools.edition_check", "--nbval-lax", "--nbval-current-env",
+        "-p", "bookbuild.edition_check", "--nbval-lax", "--nbval-current-env",
         f"--junitxml={report}", "--rootdir", str(tmp_path), str(tmp_path),
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -1,16 +1,16 @@
 """Static checks of the chapters: clean notebooks, one setup cell, the table of contents."""
 
 import re
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-from notebook_setup import notebooks, repository, setup_cell_source  # noqa: E402
+from bookbuild import layout
+from bookbuild.layout import chapter_notebooks as notebooks
+from bookbuild.setup_cell import repository, setup_cell_source
+
+ROOT = layout.ROOT
 
 NOTEBOOKS = notebooks()
 

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from matplotlib import pyplot as plt
 
-from gan_lib import data, plotting, training
+from gan_lib import plotting, training
+from gan_lib.toy import data
 
 
 def test_animation_html_has_controls_and_one_image_per_frame():

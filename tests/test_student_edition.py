@@ -1,4 +1,4 @@
-"""The student edition (tools/student_edition.py): blanks, written solutions, nbgrader round trip."""
+"""The student edition (bookbuild/student_edition.py): blanks, written solutions, nbgrader round trip."""
 
 import os
 import subprocess
@@ -9,11 +9,12 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import student_edition as se  # noqa: E402
+from bookbuild import layout
+from bookbuild import student_edition as se
 
-CHAPTERS = se.chapter_notebooks()
+ROOT = layout.ROOT
+
+CHAPTERS = layout.chapter_notebooks()
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 EXERCISE_MD = """# A chapter

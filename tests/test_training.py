@@ -10,8 +10,9 @@ import pytest
 import tensorflow as tf
 from tensorflow import keras
 
-from gan_lib import data, models, training
+from gan_lib import training
 from gan_lib.probability import Gaussian
+from gan_lib.toy import data, models
 
 SAMPLER = data.sampler_1d(Gaussian(2.0, 0.5))
 
@@ -218,7 +219,8 @@ def test_strategy_with_two_logical_cpus_trains():
         cpu = tf.config.list_physical_devices("CPU")[0]
         tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
         from tensorflow import keras
-        from gan_lib import data, models, training
+        from gan_lib.toy import data, models
+        from gan_lib import training
         from gan_lib.probability import Gaussian
         strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
         assert strategy.num_replicas_in_sync == 2

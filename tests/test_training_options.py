@@ -10,8 +10,9 @@ import pytest
 import tensorflow as tf
 from tensorflow import keras
 
-from gan_lib import data, losses, models, training
+from gan_lib import losses, training
 from gan_lib.probability import Gaussian
+from gan_lib.toy import data, models
 
 SAMPLER = data.sampler_1d(Gaussian(2.0, 0.5))
 
@@ -121,7 +122,8 @@ def test_ema_with_a_strategy_of_two_logical_cpus():
         cpu = tf.config.list_physical_devices("CPU")[0]
         tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
         from tensorflow import keras
-        from gan_lib import data, models, training
+        from gan_lib.toy import data, models
+        from gan_lib import training
         from gan_lib.probability import Gaussian
         strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
         with strategy.scope():

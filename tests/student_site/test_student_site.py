@@ -9,20 +9,20 @@ student site must not.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
-import student_edition as se  # noqa: E402
+from bookbuild import layout
+from bookbuild import student_edition as se
+
+ROOT = layout.ROOT
 
 STUDENT = Path(os.environ.get("GAN_BOOK_STUDENT_HTML", ROOT / "_build/student/_build/html"))
 INSTRUCTOR = ROOT / "_build/quick/src/_build/html"
-CHAPTERS = se.chapter_notebooks()
+CHAPTERS = layout.chapter_notebooks()
 
 
 def page(site: Path, name: str) -> BeautifulSoup:

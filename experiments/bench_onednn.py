@@ -1,6 +1,6 @@
 """Benchmark TensorFlow's oneDNN CPU kernels (``TF_ENABLE_ONEDNN_OPTS``) on chapter 6's training step.
 
-    PYTHONPATH=$PWD .venv/bin/python tools/bench_onednn.py [--steps 30] [--repeats 3]
+    PYTHONPATH=$PWD .venv/bin/python experiments/bench_onednn.py [--steps 30] [--repeats 3]
 
 TensorFlow turns its oneDNN kernels on by default only on CPUs it recognises as recent
 Intel ones; elsewhere (e.g. AMD EPYC) they stay off unless ``TF_ENABLE_ONEDNN_OPTS=1``
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = """
 import json, sys, time
-from gan_lib import dcgan, mnist
+from gan_lib.images import dcgan, mnist
 import tensorflow as tf
 
 steps = int(sys.argv[1])

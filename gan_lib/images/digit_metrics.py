@@ -1,7 +1,7 @@
 """Judging generated digits with a shipped MNIST classifier.
 
-A small CNN trained on real MNIST (``tools/train_classifier.py``; its weights and a
-provenance file live in ``gan_lib/assets/``) gives, for every image ``x``, class
+A small CNN trained on real MNIST (``asset_builders/train_classifier.py``; its weights and a
+provenance file live in ``gan_lib/images/assets/``) gives, for every image ``x``, class
 probabilities ``p(y|x)`` and a 128-dimensional feature vector (its penultimate layer).
 From those:
 
@@ -75,7 +75,7 @@ def load_classifier():
     """The shipped classifier (built once per process, then cached)."""
     if not WEIGHTS_FILE.exists():
         raise FileNotFoundError(
-            f"the MNIST classifier {WEIGHTS_FILE} is missing; run `python tools/train_classifier.py`"
+            f"the MNIST classifier {WEIGHTS_FILE} is missing; run `python asset_builders/train_classifier.py`"
         )
     model = build_classifier()
     with np.load(WEIGHTS_FILE) as stored:
@@ -99,7 +99,7 @@ def _check_images(images) -> np.ndarray:
     low, high = float(images.min()), float(images.max())
     if low < -1.001 or high > 1.001:
         raise ValueError(
-            f"images must be scaled to [-1, 1] (like gan_lib.mnist and a tanh generator); "
+            f"images must be scaled to [-1, 1] (like gan_lib.images.mnist and a tanh generator); "
             f"got values in [{low:.3g}, {high:.3g}]"
         )
     return images

@@ -1,11 +1,11 @@
-"""gan_lib.digit_metrics: closed forms of the scores, and the shipped classifier on real digits."""
+"""gan_lib.images.digit_metrics: closed forms of the scores, and the shipped classifier on real digits."""
 
 import numpy as np
 import pytest
 from scipy import linalg, stats
 
-from gan_lib import digit_metrics as dm
-from gan_lib import mnist
+from gan_lib.images import digit_metrics as dm
+from gan_lib.images import mnist
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,10 @@
-"""gan_lib.dcgan: architecture, shape checks, the shape table, DiffAugment, recipes."""
+"""gan_lib.images.dcgan: architecture, shape checks, the shape table, DiffAugment, recipes."""
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from gan_lib import dcgan
+from gan_lib.images import dcgan
 
 
 @pytest.fixture(scope="module")

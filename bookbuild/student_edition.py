@@ -13,9 +13,9 @@ starts with ``# Autograded check``. The student edition of a chapter is the chap
 
 Usage::
 
-    python tools/student_edition.py                    # notebooks only
-    python tools/student_edition.py --site book        # + student HTML site, full mode (make student)
-    python tools/student_edition.py --site quick --out _build/student   # as make test does
+    python -m bookbuild.student_edition                    # notebooks only
+    python -m bookbuild.student_edition --site book        # + student HTML site, full mode
+    python -m bookbuild.student_edition --site quick --out _build/student   # as make test does
 
 It writes, under ``--out`` (default ``student/``):
 
@@ -44,15 +44,12 @@ from pathlib import Path
 import nbformat
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = ROOT / "chapters"
+from bookbuild import layout
+
 CHECK_HEADER = "# Autograded check"
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 # Pages of the instructor's book that the student site leaves out (files of _toc.yml).
 INSTRUCTOR_ONLY_PAGES = ("teachers",)
-# Executions the student site can take its outputs from.
-JUPYTER_CACHE = ROOT / "_build" / ".jupyter_cache"
-QUICK_EXECUTED = ROOT / "_build" / "quick" / "executed" / "chapters"
 _FENCE_OPEN = re.compile(r"^\s*(?P<fence>:{3,}|`{3,})\{solution(?P<gated>-start)?\}")
 
 
@@ -62,11 +59,6 @@ class Exercise:
 
     solution: int
     check: int
-
-
-def chapter_notebooks() -> list[Path]:
-    """Every chapter notebook, in file-name order."""
-    return sorted(CHAPTERS.glob("*.ipynb"))
 
 
 def _clear_solutions():
@@ -224,22 +216,21 @@ def executed_notebook(path: Path, outputs: str):
     if outputs == "book":
         from jupyter_cache import get_cache
 
+        cache = layout.JUPYTER_CACHE
         try:
-            return get_cache(str(JUPYTER_CACHE)).merge_match_into_notebook(nb)[1]
+            return get_cache(str(cache)).merge_match_into_notebook(nb)[1]
         except KeyError:
             raise FileNotFoundError(
-                f"{path.name}: no full-mode execution in {JUPYTER_CACHE}; run `make book`"
+                f"{path.name}: no full-mode execution in {cache}; run `make book`"
             ) from None
     if outputs == "quick":
-        executed = QUICK_EXECUTED / path.name
-        if executed.exists():
-            saved = nbformat.read(executed, as_version=4)
-            cells = [[(c.cell_type, c.source) for c in n.cells] for n in (nb, saved)]
-            if cells[0] == cells[1]:  # current only if no cell changed since (as the quick book)
-                return saved
-        raise FileNotFoundError(
-            f"{path.name}: no up-to-date quick-mode execution in {QUICK_EXECUTED}; run `make unit`"
-        )
+        saved = layout.current_quick_execution(path)
+        if saved is None:
+            raise FileNotFoundError(
+                f"{path.name}: no up-to-date quick-mode execution in {layout.QUICK_EXECUTED}; "
+                "run `make unit`"
+            )
+        return saved
     raise ValueError(f"outputs must be 'book' or 'quick'; got {outputs!r}")
 
 
@@ -269,7 +260,7 @@ def write_notebooks(out: Path) -> list[tuple[str, int]]:
         if (out / folder).exists():
             shutil.rmtree(out / folder)
     summary = []
-    for path in chapter_notebooks():
+    for path in layout.chapter_notebooks():
         nb = nbformat.read(path, as_version=4)
         summary.append((path.stem, len(autograded_exercises(nb))))
         target = out / "chapters" / path.name
@@ -284,22 +275,12 @@ def write_notebooks(out: Path) -> list[tuple[str, int]]:
 def build_site(out: Path, outputs: str) -> Path:
     """Stage and build the student HTML site under ``out``; return its index.html."""
     stage = out / "site"
-    if stage.exists():
-        shutil.rmtree(stage)
-    (stage / "chapters").mkdir(parents=True)
-    toc = _student_toc(yaml.safe_load((ROOT / "_toc.yml").read_text()))
+    layout.stage_sources(stage, leave_out=INSTRUCTOR_ONLY_PAGES)
+    toc = _student_toc(yaml.safe_load(layout.TOC.read_text()))
     (stage / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
-    config = _student_config(yaml.safe_load((ROOT / "_config.yml").read_text()))
+    config = _student_config(yaml.safe_load(layout.CONFIG.read_text()))
     (stage / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
-    shutil.copy(ROOT / "references.bib", stage / "references.bib")
-    for page in ROOT.glob("*.md"):
-        if page.name != "README.md" and page.stem not in INSTRUCTOR_ONLY_PAGES:
-            shutil.copy(page, stage / page.name)
-    for folder in ("chapters", "images"):
-        if (ROOT / folder).is_dir():
-            ignore = shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints")
-            shutil.copytree(ROOT / folder, stage / folder, ignore=ignore, dirs_exist_ok=True)
-    for path in chapter_notebooks():
+    for path in layout.chapter_notebooks():
         nb = student_notebook(executed_notebook(path, outputs), keep_outputs=True)
         nbformat.write(nb, stage / "chapters" / path.name)
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
@@ -318,7 +299,7 @@ def build_site(out: Path, outputs: str) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "student", help="output folder")
+    parser.add_argument("--out", type=Path, default=layout.ROOT / "student", help="output folder")
     parser.add_argument(
         "--site",
         choices=("book", "quick"),

@@ -1,6 +1,6 @@
 """Benchmark GANTrainer's step with and without XLA (``jit_compile``) on the toy GANs.
 
-    PYTHONPATH=$PWD .venv/bin/python tools/bench_train_step.py [--steps 400] [--repeats 5]
+    PYTHONPATH=$PWD .venv/bin/python experiments/bench_train_step.py [--steps 400] [--repeats 5]
 
 For each toy configuration it trains one GAN per setting, then times ``--steps`` more
 training steps per setting, alternating the settings ``--repeats`` times (so that load
@@ -20,8 +20,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 from tensorflow import keras  # noqa: E402
 
-from gan_lib import data, models, training  # noqa: E402
+from gan_lib import training  # noqa: E402
 from gan_lib.probability import Gaussian  # noqa: E402
+from gan_lib.toy import data, models  # noqa: E402
 
 CONFIGS = {
     # name: (sampler, data dim, noise dim, hidden widths, d_steps, batch size)

@@ -1,9 +1,9 @@
 """Measure how long each chapter takes in full mode and write it where readers look.
 
-    python tools/chapter_timings.py                      # measure every chapter
-    python tools/chapter_timings.py chapters/04_*.ipynb  # measure some
-    python tools/chapter_timings.py --write-only         # only rewrite from the record
-    python tools/chapter_timings.py --chapters ...       # also state it in each chapter
+    python -m bookbuild.timings                      # measure every chapter
+    python -m bookbuild.timings chapters/04_*.ipynb  # measure some
+    python -m bookbuild.timings --write-only         # only rewrite from the record
+    python -m bookbuild.timings --chapters ...       # also state it in each chapter
 
 Each chapter runs in a fresh kernel in full mode, as in Colab's "Run all". The results go
 to ``chapter_timings.json`` (seconds, CPU cores, load average before the run, date, and
@@ -29,9 +29,10 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-RECORD = ROOT / "chapter_timings.json"
-INTRO = ROOT / "intro.md"
+from bookbuild import layout
+
+RECORD = layout.TIMINGS
+INTRO = layout.INTRO
 RUN_TIME_LINE = re.compile(r"^\*\*Run time:\*\*.*$", flags=re.M)
 NOT_MEASURED = "not measured yet"
 
@@ -134,7 +135,7 @@ def main() -> None:
     parser.add_argument("--executed", type=Path, help="also save the executed notebooks here")
     args = parser.parse_args()
 
-    chapters = sorted((ROOT / "chapters").glob("*.ipynb"))
+    chapters = layout.chapter_notebooks()
     record = load_record()
     if not args.write_only:
         for path in args.notebooks or chapters:

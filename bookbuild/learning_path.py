@@ -1,4 +1,4 @@
-"""Draw the learning-path figure of intro.md from _toc.yml: ``python tools/learning_path.py``.
+"""Draw the learning-path figure of intro.md from _toc.yml: ``python -m bookbuild.learning_path``.
 
 One row per part of the book, one box per chapter (its ``# N. Title`` heading), arrows
 in reading order, the prerequisites first. The chapter list is stored in the PNG's
@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from pathlib import Path
 
 import matplotlib
 
@@ -21,8 +20,10 @@ import nbformat  # noqa: E402
 import yaml  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-FIGURE = ROOT / "images" / "learning_path.png"
+from bookbuild import layout  # noqa: E402
+
+ROOT = layout.ROOT
+FIGURE = layout.IMAGES / "learning_path.png"
 METADATA_KEY = "Description"
 PREREQUISITES = "Before you start:\nPython and NumPy,\ncalculus, basic probability"
 PART_COLORS = ("#dbe9f6", "#fde2c8", "#d9f0d3", "#f3d9e9", "#e8e0f3", "#f6f1c7")
@@ -41,7 +42,7 @@ def chapter_title(name: str) -> str:
 
 def chapter_parts() -> list[tuple[str, list[str]]]:
     """(part caption, chapter titles) for every part that holds chapters."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    toc = yaml.safe_load(layout.TOC.read_text())
     parts = []
     for part in toc["parts"]:
         files = [c["file"] for c in part["chapters"] if c["file"].startswith("chapters/")]

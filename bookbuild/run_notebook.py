@@ -1,6 +1,6 @@
 """Execute one chapter in a fresh kernel and report its wall-clock time.
 
-    python tools/run_notebook.py chapters/01_probability.ipynb --mode full --output /tmp/01.ipynb
+    python -m bookbuild.run_notebook chapters/01_probability.ipynb --mode full --output /tmp/01.ipynb
 
 Prints the time and every text output; the executed copy (with figures) goes to
 ``--output`` for inspection. Never commit executed copies: chapters are committed clean.

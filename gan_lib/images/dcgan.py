@@ -209,8 +209,8 @@ class Recipe:
         return Recipe(**{**asdict(self), **changes})
 
 
-# Chapter 6's recipe (and `make bench`'s), chosen from measurements of tools/dcgan_experiments.py
-# (gan_lib/assets/dcgan_experiments.json): EMA, DiffAugment, a wider generator's last stage, a
+# Chapter 6's recipe (and `make bench`'s), chosen from measurements of experiments/dcgan_experiments.py
+# (experiments/results/dcgan_experiments.json): EMA, DiffAugment, a wider generator's last stage, a
 # deeper discriminator, and a higher learning rate with a smaller batch (more updates per second).
 BOOK_RECIPE = Recipe(
     g_refine=True,

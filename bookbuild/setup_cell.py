@@ -1,22 +1,19 @@
 """The setup cell that opens every chapter, derived from the repository in _config.yml.
 
-``python tools/sync_setup_cell.py`` (``make sync-setup``) writes it into every notebook;
+``python -m bookbuild.sync_setup_cell`` (``make sync-setup``) writes it into every notebook;
 ``tests/test_notebooks.py`` checks that every notebook carries exactly this cell.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = ROOT / "chapters"
+from bookbuild import layout
 
 
 def repository() -> tuple[str, str]:
     """The repository URL and branch configured in _config.yml."""
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config = yaml.safe_load(layout.CONFIG.read_text())
     repo = config["repository"]
     return repo["url"].rstrip("/"), repo.get("branch", "main")
 
@@ -35,8 +32,3 @@ def setup_cell_source() -> str:
         "\n"
         "MODE = config.setup(seed=0)"
     )
-
-
-def notebooks() -> list[Path]:
-    """Every chapter notebook, in file-name order."""
-    return sorted(CHAPTERS.glob("*.ipynb"))

@@ -1,22 +1,22 @@
 """Measure what helps a DCGAN on 4,000 MNIST digits: one training run per recipe.
 
-    python tools/dcgan_experiments.py                      # every variant, 3,000 steps each
-    python tools/dcgan_experiments.py --variants baseline ttur --steps 500
+    python experiments/dcgan_experiments.py                      # every variant, 3,000 steps each
+    python experiments/dcgan_experiments.py --variants baseline ttur --steps 500
 
 The GANs train on the 4,000 digits of the classifier's training split (the 1,000 others stay
-unseen, as in chapter 6). Each variant changes one thing of the plain DCGAN recipe (``gan_lib.dcgan.Recipe``) and
+unseen, as in chapter 6). Each variant changes one thing of the plain DCGAN recipe (``gan_lib.images.dcgan.Recipe``) and
 trains on the same number of images (``--steps`` batches of 128; a variant with another
 batch size gets the steps that make the same number of images) on the same data with
 the same seed. Every
 ``--eval-every`` steps, and at the end, 2,000 samples from fixed noise are judged by the
-shipped classifier (``gan_lib.digit_metrics``); at the end also 10,000 samples, with the
+shipped classifier (``gan_lib.images.digit_metrics``); at the end also 10,000 samples, with the
 Frechet distance to the real digits and its real-vs-real baseline. Runs that keep an
 exponential moving average (EMA) of the generator report both the raw and the averaged
 generator, so every run also measures EMA for free.
 
 Steps, not seconds, make the runs comparable on a machine shared with other jobs; the
 training seconds of each run (evaluation excluded) are recorded too. The results go to
-``gan_lib/assets/dcgan_experiments.json``, which chapter 6 prints as a table.
+``experiments/results/dcgan_experiments.json``, which chapter 6 prints as a table.
 """
 
 from __future__ import annotations
@@ -25,18 +25,16 @@ import argparse
 import json
 import os
 import platform
-import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import numpy as np
 
-import numpy as np  # noqa: E402
+from gan_lib import config
+from gan_lib.images import dcgan, digit_metrics, mnist
 
-from gan_lib import config, dcgan, digit_metrics, mnist  # noqa: E402
-
-OUTPUT = Path(__file__).resolve().parent.parent / "gan_lib" / "assets" / "dcgan_experiments.json"
+OUTPUT = Path(__file__).resolve().parent / "results" / "dcgan_experiments.json"
 EMA = 0.999
 HELD_OUT = 0.2  # train on the classifier's training split; its held-out digits stay unseen
 BASE = dcgan.Recipe(ema_decay=EMA)

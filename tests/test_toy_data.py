@@ -1,10 +1,10 @@
-"""gan_lib.data: toy samplers."""
+"""gan_lib.toy.data: toy samplers."""
 
 import numpy as np
 import pytest
 
-from gan_lib import data, metrics
 from gan_lib.probability import Gaussian, GaussianMixture
+from gan_lib.toy import data, metrics
 
 
 def test_sampler_1d_shape_dtype_and_moments():

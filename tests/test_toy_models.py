@@ -1,9 +1,9 @@
-"""gan_lib.models: toy MLP generator and discriminator, PacGAN packing."""
+"""gan_lib.toy.models: toy MLP generator and discriminator, PacGAN packing."""
 
 import numpy as np
 import pytest
 
-from gan_lib import models
+from gan_lib.toy import models
 
 
 def test_mlp_shapes():

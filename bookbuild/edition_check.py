@@ -1,8 +1,8 @@
 """pytest plugin: while nbval runs a chapter, prove each autograded exercise in both editions.
 
-Loaded with ``pytest -p tools.edition_check`` (``make unit`` does). nbval runs the instructor
+Loaded with ``pytest -p bookbuild.edition_check`` (``make unit`` does). nbval runs the instructor
 notebook cell by cell in one kernel. Just before it runs the solution cell of an autograded
-exercise (see ``tools/student_edition.py``), this plugin runs in that same kernel, whose
+exercise (see ``bookbuild.student_edition``), this plugin runs in that same kernel, whose
 state is exactly what a student has at that point:
 
 1. the student edition's solution cell (the solution replaced by nbgrader's stub): it may only
@@ -22,7 +22,7 @@ from queue import Empty
 
 import pytest
 
-from tools.student_edition import autograded_exercises, blank_source, visible_check_source
+from bookbuild.student_edition import autograded_exercises, blank_source, visible_check_source
 
 BLANK_SOLUTION_MAY_RAISE = ("NotImplementedError",)
 BLANK_CHECK_MUST_RAISE = ("AssertionError", "NotImplementedError", "NameError", "UnboundLocalError")
@@ -143,7 +143,7 @@ def pytest_terminal_summary(terminalreporter):
     if not _proved:
         return
     write = terminalreporter.write_line
-    terminalreporter.section("student and instructor editions (tools/edition_check.py)")
+    terminalreporter.section("student and instructor editions (bookbuild/edition_check.py)")
     for notebook in sorted(_proved):
         for cell, outcome in _proved[notebook].items():
             prefix = "blank: check raises " if not outcome.startswith("instructor") else ""

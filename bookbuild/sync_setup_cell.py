@@ -5,12 +5,14 @@ in a fork, so that Colab installs gan_lib from the fork.
 """
 
 import nbformat
-from notebook_setup import notebooks, setup_cell_source
+
+from bookbuild import layout
+from bookbuild.setup_cell import setup_cell_source
 
 
 def main() -> None:
     source = setup_cell_source()
-    for path in notebooks():
+    for path in layout.chapter_notebooks():
         nb = nbformat.read(path, as_version=4)
         code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
         if code_cells and code_cells[0].source.lstrip().startswith("# Setup"):

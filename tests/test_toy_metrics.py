@@ -1,11 +1,11 @@
-"""gan_lib.metrics: the JS estimate from samples (against exact quadrature) and mode coverage."""
+"""gan_lib.toy.metrics: the JS estimate from samples (against exact quadrature) and mode coverage."""
 
 import numpy as np
 import pytest
 from scipy import stats
 
-from gan_lib import data, metrics
 from gan_lib.probability import Gaussian, GaussianMixture, js_divergence
+from gan_lib.toy import data, metrics
 
 P_DATA = Gaussian(3.0, 1.0)
 

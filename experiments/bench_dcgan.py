@@ -1,7 +1,7 @@
 """Benchmark: the TensorFlow DCGAN tutorial vs. gan_lib's DCGAN, same data, same machine, one run.
 
-    python tools/bench_dcgan.py              # `make bench`: 3 minutes of training each
-    python tools/bench_dcgan.py --seconds 60 --no-readme
+    python experiments/bench_dcgan.py              # `make bench`: 3 minutes of training each
+    python experiments/bench_dcgan.py --seconds 60 --no-readme
 
 * **Tutorial**: the architecture and hyperparameters of the TensorFlow DCGAN tutorial
   (https://www.tensorflow.org/tutorials/generative/dcgan: noise 100, Dense 7x7x256,
@@ -10,7 +10,7 @@
   a ``shuffle().batch()`` dataset calling a ``@tf.function`` step that updates both
   networks from one forward pass with two gradient tapes. (The tutorial also draws a
   sample grid after every epoch; that is left out here, it is not training.)
-* **gan_lib**: ``gan_lib.dcgan.BOOK_RECIPE`` (chapter 6's model and recipe) trained by
+* **gan_lib**: ``gan_lib.images.dcgan.BOOK_RECIPE`` (chapter 6's model and recipe) trained by
   ``GANTrainer`` (compiled step, Algorithm 1, prefetching ``tf.data`` pipeline), sampled
   from its EMA generator when the recipe keeps one.
 
@@ -18,7 +18,7 @@ Both train for the same wall-clock time, in alternating slices (``--slice`` seco
 that both see the same load on a shared machine; tracing/compilation is done before the
 clock starts. Reported per model: training images per second (real images consumed),
 achieved GFLOP/s and its fraction of the CPU's FP32 peak, and the classifier score
-(``gan_lib.digit_metrics``) of 10,000 samples after the equal wall-clock time.
+(``gan_lib.images.digit_metrics``) of 10,000 samples after the equal wall-clock time.
 
 FLOPs are counted from the layers (model FLOPs, as in "model FLOPs utilization"): a
 convolution or dense layer costs ``2 x MACs`` forward; a backward pass costs twice its
@@ -33,16 +33,15 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
+from gan_lib import config
+from gan_lib.images import dcgan, digit_metrics, mnist
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import numpy as np  # noqa: E402
-
-from gan_lib import config, dcgan, digit_metrics, mnist  # noqa: E402
 
 README = ROOT / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"

@@ -1,9 +1,9 @@
-"""gan_lib.mnist: both sources (the download mocked), scaling, balance, the tf.data pipeline."""
+"""gan_lib.images.mnist: both sources (the download mocked), scaling, balance, the tf.data pipeline."""
 
 import numpy as np
 import pytest
 
-from gan_lib import mnist
+from gan_lib.images import mnist
 
 
 def fail(*args, **kwargs):
