@@ -1,20 +1,20 @@
-"""One GAN training loop for every chapter: Algorithm 1 of Goodfellow et al. (2014).
+"""One GAN training loop for every chapter: ``GANTrainer`` runs Algorithm 1 of
+Goodfellow et al. (2014), whose step is ``gan_lib.train_step.train_step``.
 
-    for each training iteration:
-        for k steps:                                  # d_steps
-            sample m noise vectors z and m data points x
-            update D by descending  L_D = -(1/m) sum[log D(x) + log(1 - D(G(z)))]
-        sample m noise vectors z
-        update G by descending  (1/m) sum log(1 - D(G(z)))   (minimax)
-                           or  -(1/m) sum log D(G(z))        (non-saturating)
+This module is the plumbing around that step. ``fit`` runs many steps per compiled call
+(``steps_per_call``, as Keras's ``steps_per_execution``): inside one ``tf.function`` a
+``tf.while_loop`` draws each step's noise and, where it can, its data in the graph, runs
+the step and records its losses. All randomness of step ``t`` comes from stateless seeds
+of ``(seed, t)`` (``gan_lib.train_step.step_seed``; samplers that only run in NumPy get
+``np.random.default_rng((seed, t))``), so a run is reproducible on CPU, does not depend on
+how its steps are grouped into calls, and a run resumed from a checkpoint continues bit
+for bit. (With a ``tf.data.Dataset`` the batches come from the dataset: step ``t`` uses
+its batches ``t*k ... t*k + k - 1``, so a resumed run is exact when the dataset's order
+is deterministic, e.g. ``shuffle(..., seed=...)``.) See ``gan_lib.training_data``.
 
-Losses come from ``gan_lib.losses`` (computed from logits). Each network has its own
-optimizer. The step is compiled with ``tf.function`` (optionally XLA). All randomness
-of step ``t`` (data batch and noise) comes from ``np.random.default_rng((seed, t))``,
-so a run is reproducible on CPU and a run resumed from a checkpoint continues exactly
-as if it had never stopped. (With a ``tf.data.Dataset`` the batches come from the
-dataset: step ``t`` uses its batches ``t*k ... t*k + k - 1``, so a resumed run is exact
-when the dataset's order is deterministic, e.g. ``shuffle(..., seed=...)``.)
+Between calls, on the host: the history (one entry per step), the NaN guard (a call stops
+after a step with a non-finite loss, which the error names), callbacks and checkpoints
+(calls end at their intervals), the progress bar and the time budget.
 
 Typical use::
 
@@ -40,7 +40,8 @@ import numpy as np
 import tensorflow as tf
 from tqdm import tqdm
 
-from gan_lib import losses
+from gan_lib import losses, training_data
+from gan_lib.train_step import DATA, NOISE, Players, step_seed, train_step, update_ema
 
 HISTORY_KEYS = ("d_loss", "g_loss", "d_real", "d_fake", "d_penalty")
 
@@ -67,9 +68,10 @@ class History:
     def __len__(self) -> int:
         return len(self.d_loss)
 
-    def append(self, values: dict[str, float]) -> None:
-        for key in HISTORY_KEYS:
-            getattr(self, key).append(float(values[key]))
+    def extend(self, records: np.ndarray) -> None:
+        """Append steps: ``records[s]`` holds step s's values in ``HISTORY_KEYS`` order."""
+        for column, key in enumerate(HISTORY_KEYS):
+            getattr(self, key).extend(float(v) for v in records[:, column])
 
     def truncate(self, steps: int) -> None:
         for key in HISTORY_KEYS:
@@ -145,12 +147,12 @@ class GANTrainer:
         Optional ``tf.distribute`` strategy; build the models and optimizers inside
         ``strategy.scope()``. Each replica gets an equal slice of every batch.
     jit_compile:
-        Compile the step with XLA. Off by default: ``experiments/bench_train_step.py`` measured
-        XLA at 0.7x to 1.0x the speed of plain ``tf.function`` for the toy GANs on CPU
-        (2 shared cores, TF 2.21), never faster; try it on a GPU, where fusing kernels can
-        pay off. Not with a strategy.
+        Compile the training calls with XLA. Off by default: ``experiments/bench_train_step.py``
+        measured XLA at 0.7x to 1.0x the speed of plain ``tf.function`` for the toy GANs on
+        CPU (2 shared cores, TF 2.21), never faster; try it on a GPU, where fusing kernels
+        can pay off. Not with a strategy.
     seed:
-        Seed of all data and noise sampling.
+        Seed of all data and noise sampling: step t's draws depend on (seed, t) only.
     ema_decay:
         Keep ``self.ema_generator``, an exponential moving average of the generator's
         weights, ``w_ema <- beta w_ema + (1 - beta) w`` after every generator update, with
@@ -166,7 +168,7 @@ class GANTrainer:
         Optional differentiable augmentation ``augment(images, seed) -> images`` applied to
         every batch the discriminator sees, real and fake, in both updates (DiffAugment,
         Zhao et al. 2020). ``seed`` is a stateless seed (shape (2,), int64) that differs
-        per call and is derived from the optimizer's step, so runs stay reproducible and
+        per call and depends on (seed, step, call) only, so runs stay reproducible and
         resumable.
 
     Attributes: ``generator``, ``discriminator``, their optimizers, ``objective``,
@@ -240,7 +242,10 @@ class GANTrainer:
             if ema_decay is not None:
                 self.ema_generator = tf.keras.models.clone_model(generator)
                 self.ema_generator.set_weights(generator.get_weights())
-        self._train_step = self._compile_step()
+        self.players = Players(generator, discriminator, generator_optimizer,
+                               discriminator_optimizer, self.objective, augment)
+        self._compiled = {}
+        self._seconds_per_step = None
 
     @staticmethod
     def _objective(objective, generator_loss, real_label) -> losses.Objective:
@@ -290,211 +295,92 @@ class GANTrainer:
                 f"input shape {d_in}"
             )
 
-    # ----- the compiled step -------------------------------------------------------
-    def _stateless_seed(self, which: int):
-        """A seed unique to this discriminator update and use: 0 real, 1 fake, 2 G step
-        (augmentation), 3 the penalty."""
-        step = tf.cast(self.discriminator_optimizer.iterations, tf.int64)
-        return tf.stack([tf.constant(self.seed, tf.int64), 4 * step + which])
+    # ----- the compiled calls -----------------------------------------------------
+    def _draw_and_step(self, source, inputs, row, t):
+        """Step ``t``: draw its real batches and noise from (seed, t), run Algorithm 1.
 
-    def _augmented(self, images, which: int):
-        if self.augment is None:
-            return images
-        return self.augment(images, self._stateless_seed(which))
+        Under a strategy this runs on every replica: each draws the whole batch (the
+        same numbers) and trains on its own slice of it."""
+        k, batch_size = self.d_steps, source.batch_size
+        real, labels = [], []
+        for i in range(k):
+            x, y = source.batch(inputs, row, i, step_seed(self.seed, t, DATA, i))
+            real.append(x)
+            labels.append(y)
+        noise = [
+            tf.random.stateless_normal((batch_size, self.noise_dim), step_seed(self.seed, t, NOISE, j))
+            for j in range(k + 1)
+        ]
+        labels = None if self.num_classes is None else labels
+        replicas = 1 if self.strategy is None else self.strategy.num_replicas_in_sync
+        if replicas > 1:
+            size = batch_size // replicas
+            start = tf.distribute.get_replica_context().replica_id_in_sync_group * size
 
-    @staticmethod
-    def _call(model, x, labels):
-        """``model(x)``, or ``model([x, labels])`` in conditional training."""
-        if labels is None:
-            return model(x, training=True)
-        label_shape = tuple(model.inputs[1].shape[1:])
-        return model([x, tf.reshape(labels, (-1, *label_shape))], training=True)
+            def shard(batches):
+                return None if batches is None else [b[start:start + size] for b in batches]
 
-    def _step_on_batch(self, real_batches, label_batches, noise_batches, scale):
-        """One iteration of Algorithm 1 of Goodfellow et al. (2014), with k = ``d_steps``:
+            real, labels, noise = shard(real), shard(labels), shard(noise)
+        return train_step(self.players, self.seed, t, real, labels, noise, 1.0 / replicas)
 
-        for i = 1 .. k:
-            take the real minibatch x_1..x_m = ``real_batches[i]`` and the noise
-            z_1..z_m = ``noise_batches[i]``; update D by descending the gradient of
-                L_D = -(1/m) sum_j [log D(x_j) + log(1 - D(G(z_j)))]      (= -V)
-        take fresh noise ``noise_batches[k]``; update G by descending the gradient of
-                (1/m) sum_j log(1 - D(G(z_j)))                 (minimax, the paper's)
-             or -(1/m) sum_j log D(G(z_j))                     (non-saturating, its Sec. 3)
-
-        These are the losses of the default objective; another ``objective`` replaces
-        them (and may add a penalty to L_D). In conditional training ``label_batches[i]``
-        are the labels of ``real_batches[i]``, given to both networks with the samples.
-        The paper ascends V for D and uses momentum SGD; here each network's own optimizer
-        descends its loss. ``scale`` divides the losses by the number of replicas under a
-        ``tf.distribute`` strategy (gradients are summed across replicas). Returns the last
-        D loss, the G loss, and the mean D outputs of the last D update (see History).
-        """
-        G, D, objective = self.generator, self.discriminator, self.objective
-        for i in range(self.d_steps):
-            labels = None if label_batches is None else label_batches[i]
-            with tf.GradientTape() as tape:
-                real = self._augmented(real_batches[i], 0)
-                fake = self._augmented(self._call(G, noise_batches[i], labels), 1)
-                real_logits = self._call(D, real, labels)
-                fake_logits = self._call(D, fake, labels)
-                d_loss = objective.discriminator_loss(real_logits, fake_logits)
-                penalty = tf.constant(0.0)
-                if objective.penalty is not None:
-                    penalty = objective.penalty(
-                        lambda x, labels=labels: self._call(D, x, labels),
-                        real, fake, self._stateless_seed(3),
-                    )
-                    d_loss = d_loss + penalty
-                scaled = d_loss * scale
-            grads = tape.gradient(scaled, D.trainable_variables)
-            self.discriminator_optimizer.apply_gradients(zip(grads, D.trainable_variables))
-        with tf.GradientTape() as tape:
-            fake = self._call(G, noise_batches[self.d_steps], labels)
-            g_logits = self._call(D, self._augmented(fake, 2), labels)
-            g_loss = objective.generator_loss(g_logits)
-            scaled = g_loss * scale
-        grads = tape.gradient(scaled, G.trainable_variables)
-        self.generator_optimizer.apply_gradients(zip(grads, G.trainable_variables))
-        if self.ema_generator is not None and self.strategy is None:
-            self._update_ema()
-        output = tf.sigmoid if objective.probability_outputs else tf.identity
-        return {
-            "d_loss": d_loss,
-            "g_loss": g_loss,
-            "d_real": tf.reduce_mean(output(tf.cast(real_logits, tf.float32))),
-            "d_fake": tf.reduce_mean(output(tf.cast(fake_logits, tf.float32))),
-            "d_penalty": tf.cast(penalty, tf.float32),
-        }
-
-    def _update_ema(self):
-        """``w_ema <- beta w_ema + (1 - beta) w`` for every weight, BN statistics included."""
-        t = tf.cast(self.generator_optimizer.iterations, tf.float32)
-        beta = tf.minimum(self.ema_decay, (1.0 + t) / (10.0 + t))
-        for average, weight in zip(self.ema_generator.weights, self.generator.weights):
-            average.assign(beta * average + (1.0 - beta) * tf.cast(weight, average.dtype))
-
-    def _compile_step(self):
+    def _one_step(self, source, inputs, row, t):
+        """Step ``t`` with the EMA update after it; its record as one float32 vector."""
         if self.strategy is None:
-            return tf.function(
-                lambda real, labels, noise: self._step_on_batch(real, labels, noise, 1.0),
-                jit_compile=self.jit_compile,
-            )
-        strategy = self.strategy
-        replicas = strategy.num_replicas_in_sync
-
-        def replica_fn(real, labels, noise):
-            rid = tf.distribute.get_replica_context().replica_id_in_sync_group
-
-            def shard(t):
-                if t is None:
-                    return None
-                shape = tf.shape(t)
-                split = tf.reshape(t, tf.concat([shape[:1], [replicas, -1], shape[2:]], 0))
-                return tf.gather(split, rid, axis=1)
-
-            return self._step_on_batch(shard(real), shard(labels), shard(noise), 1.0 / replicas)
-
-        @tf.function
-        def distributed(real, labels, noise):
-            per_replica = strategy.run(replica_fn, args=(real, labels, noise))
-            if self.ema_generator is not None:
-                self._update_ema()  # in cross-replica context: one update of the mirrored copies
-            return {
-                k: strategy.reduce(tf.distribute.ReduceOp.MEAN, v, axis=None)
-                for k, v in per_replica.items()
+            values = self._draw_and_step(source, inputs, row, t)
+        else:
+            per_replica = self.strategy.run(self._draw_and_step, args=(source, inputs, row, t))
+            values = {
+                key: self.strategy.reduce(tf.distribute.ReduceOp.MEAN, value, axis=None)
+                for key, value in per_replica.items()
             }
+        if self.ema_generator is not None:
+            update_ema(self.ema_generator, self.generator, self.ema_decay,
+                       self.generator_optimizer.iterations)
+        return tf.stack([tf.cast(values[key], tf.float32) for key in HISTORY_KEYS])
 
-        return distributed
+    def _compiled_call(self, source):
+        """``run(t0, n, inputs)``: steps ``t0 .. t0 + n - 1`` in one ``tf.function`` call,
+        stopping after a step whose D or G loss is not finite; returns their records,
+        shape (steps run, len(HISTORY_KEYS)). Cached per kind of source."""
+        if source.key in self._compiled:
+            return self._compiled[source.key]
 
-    # ----- data ------------------------------------------------------------------------
-    def _batches(self, data, batch_size: int, rng: np.random.Generator, iterator):
-        """The k real batches of one step, stacked: samples of shape (k, batch_size, ...)
-        and, in conditional training, labels of shape (k, batch_size) (else None)."""
-        conditional = self.num_classes is not None
-        if iterator is not None:
-            batches = [next(iterator) for _ in range(self.d_steps)]
-        elif callable(data):
-            batches = [data(batch_size, rng) for _ in range(self.d_steps)]
-        else:
-            rows = [rng.integers(0, len(data[0] if conditional else data), batch_size)
-                    for _ in range(self.d_steps)]
-            batches = [(data[0][r], data[1][r]) if conditional else data[r] for r in rows]
-        samples = [np.asarray(b[0] if conditional else b) for b in batches]
-        for batch in samples:
-            if batch.shape[:1] != (batch_size,):
-                raise ValueError(
-                    f"a data batch has {batch.shape[0] if batch.ndim else 'no'} rows at step "
-                    f"{self.step}, but batch_size={batch_size} (batch a Dataset with "
-                    "drop_remainder=True, with the batch size given to fit)"
-                )
-        labels = None
-        if conditional:
-            labels = np.stack([self._labels(b[1], batch_size) for b in batches])
-        return np.stack(samples).astype(np.float32), labels
+        def run(t0, n, inputs):
+            def body(row, finite, records):
+                record = self._one_step(source, inputs, row, t0 + tf.cast(row, tf.int64))
+                finite = tf.reduce_all(tf.math.is_finite(record[:2]))
+                return row + 1, finite, records.write(row, record)
 
-    def _labels(self, labels, batch_size: int) -> np.ndarray:
-        labels = np.asarray(labels)
-        if labels.shape not in ((batch_size,), (batch_size, 1)):
-            raise ValueError(
-                f"labels of a batch must have shape ({batch_size},); got {labels.shape} "
-                f"at step {self.step}"
+            records = tf.TensorArray(tf.float32, size=0, dynamic_size=True,
+                                     element_shape=(len(HISTORY_KEYS),))
+            _, _, records = tf.while_loop(
+                lambda row, finite, _: (row < n) & finite,
+                body,
+                (tf.constant(0), tf.constant(True), records),
             )
-        if not np.issubdtype(labels.dtype, np.integer) and not np.all(labels == np.round(labels)):
-            raise ValueError(f"labels must be integer class ids; got dtype {labels.dtype}")
-        labels = labels.reshape(batch_size).astype(np.int32)
-        if labels.min() < 0 or labels.max() >= self.num_classes:
-            raise ValueError(
-                f"labels must be in 0 .. {self.num_classes - 1} (num_classes={self.num_classes}); "
-                f"got {labels.min()} .. {labels.max()} at step {self.step}"
-            )
-        return labels
+            return records.stack()
 
-    def _data_source(self, data):
-        """Check ``data`` against the discriminator's input; return a batch iterator for a
-        Dataset (resuming after the batches that steps 0 .. self.step - 1 consumed)."""
-        d_in = tuple(self.discriminator.inputs[0].shape[1:])
-        conditional = self.num_classes is not None
-        pairs = "(x, y) pairs of samples and labels" if conditional else "samples only (no labels)"
-        if isinstance(data, tf.data.Dataset):
-            spec = data.element_spec
-            if conditional:
-                if not (isinstance(spec, tuple) and len(spec) == 2):
-                    raise TypeError(f"a Dataset must yield {pairs}; got element_spec {spec}")
-                spec = spec[0]
-            elif not isinstance(spec, tf.TensorSpec):
-                raise TypeError(
-                    f"a Dataset must yield batches of {pairs}; map it with "
-                    f"`lambda x, *rest: x`; got element_spec {spec}"
-                )
-            shape = tuple(spec.shape[1:])
-            iterator = data.repeat().skip(self.step * self.d_steps).as_numpy_iterator()
-        elif callable(data):
-            example = data(2, np.random.default_rng(0))
-            if conditional and not (isinstance(example, tuple) and len(example) == 2):
-                raise TypeError(f"a sampler must return {pairs}; got {type(example).__name__}")
-            shape, iterator = tuple(np.shape(example[0] if conditional else example)[1:]), None
-        else:
-            if conditional:
-                if not (isinstance(data, (tuple, list)) and len(data) == 2):
-                    raise TypeError(f"data must be {pairs}, a tuple of two arrays")
-                data = (np.asarray(data[0]), np.asarray(data[1]))
-                if len(data[0]) != len(data[1]):
-                    raise ValueError(
-                        f"data has {len(data[0])} samples but {len(data[1])} labels"
-                    )
-                samples = data[0]
-            else:
-                data = samples = np.asarray(data)
-            if samples.ndim == 0 or len(samples) == 0:
-                raise ValueError(f"data must be a non-empty array of samples; got shape {samples.shape}")
-            shape, iterator = tuple(samples.shape[1:]), None
-        if shape != d_in:
-            raise ValueError(
-                f"data samples have shape {shape}, but the discriminator expects {d_in}"
-            )
-        return data, iterator
+        signature = (tf.TensorSpec((), tf.int64), tf.TensorSpec((), tf.int32), source.signature())
+        compiled = tf.function(run, input_signature=signature, jit_compile=self.jit_compile)
+        self._compiled[source.key] = compiled
+        return compiled
 
     # ----- the loop --------------------------------------------------------------------
+    def _call_length(self, steps, steps_per_call, callback_every, checkpoint_every, deadline):
+        """Steps in the next call: at most ``steps_per_call``, ending at the next callback
+        or checkpoint step, and (with a time budget) about when the budget runs out, from
+        the measured time per step (one step while that is unknown)."""
+        n = min(steps_per_call, steps - self.step)
+        for every in (callback_every, checkpoint_every):
+            if every is not None:
+                n = min(n, every - self.step % every)
+        if deadline < math.inf:
+            if self._seconds_per_step is None:
+                return 1
+            left = (deadline - time.perf_counter()) / self._seconds_per_step
+            n = min(n, max(1, int(left)))
+        return n
+
     def fit(
         self,
         data,
@@ -507,58 +393,63 @@ class GANTrainer:
         checkpoint_every: int = 1000,
         progress: bool | None = None,
         max_seconds: float | None = None,
+        steps_per_call: int = 100,
     ) -> History:
         """Train until ``self.step == steps``; return the history of all steps so far.
 
         ``data``: a NumPy array of samples (minibatches drawn with replacement), a
-        callable ``sample(batch_size, rng)`` returning an array ``(batch_size, ...)``, or
-        a ``tf.data.Dataset`` of batches of ``batch_size`` samples (it is repeated).
-        Calling ``fit`` again with a larger ``steps`` continues training.
+        sampler ``sample(batch_size, rng)`` returning an array ``(batch_size, ...)`` (run
+        in the graph when it also has ``in_graph(n, seed)``, as the toy samplers do), or
+        a ``tf.data.Dataset`` of batches of ``batch_size`` samples (it is repeated); in
+        conditional training, ``(x, y)`` pairs of each. Calling ``fit`` again with a
+        larger ``steps`` continues training.
         ``callbacks`` are called as ``callback(trainer, step)`` every ``callback_every``
         steps and after the last one. With ``checkpoint_dir``, training resumes from the
         latest checkpoint there and saves one every ``checkpoint_every`` steps and at the
         end. ``progress`` (default: only when interactive) shows a tqdm bar with the losses.
         ``max_seconds`` bounds the wall-clock time of this call (callbacks included): training
-        stops after the step that reaches it, even if ``self.step < steps``.
+        stops after the compiled call that reaches it (calls are sized from the measured
+        time per step to end near it), even if ``self.step < steps``.
+        ``steps_per_call`` is the most steps one compiled call runs; the results do not
+        depend on it.
         """
         steps = _check_positive_int("steps", steps, minimum=0)
         batch_size = _check_positive_int("batch_size", batch_size)
         callback_every = _check_positive_int("callback_every", callback_every)
         checkpoint_every = _check_positive_int("checkpoint_every", checkpoint_every)
+        steps_per_call = _check_positive_int("steps_per_call", steps_per_call)
         if self.strategy is not None and batch_size % self.strategy.num_replicas_in_sync:
             raise ValueError(
                 f"batch_size={batch_size} must be divisible by the "
                 f"{self.strategy.num_replicas_in_sync} replicas of the strategy"
             )
-        manager = self._restore(checkpoint_dir) if checkpoint_dir is not None else None
-        data, iterator = self._data_source(data)
-        callbacks = list(callbacks)
-        show = _interactive() if progress is None else progress
-        bar = tqdm(total=steps, initial=self.step, disable=not show, desc="training", leave=True)
-        refresh = max(1, steps // 100)
         if max_seconds is not None and not max_seconds > 0:
             raise ValueError(f"max_seconds must be positive or None; got {max_seconds!r}")
         deadline = math.inf if max_seconds is None else time.perf_counter() + max_seconds
+        manager = self._restore(checkpoint_dir) if checkpoint_dir is not None else None
+        source = training_data.source(data, seed=self.seed, step=self.step, d_steps=self.d_steps,
+                                      batch_size=batch_size, num_classes=self.num_classes)
+        d_in = tuple(self.discriminator.inputs[0].shape[1:])
+        if source.sample_shape != d_in:
+            raise ValueError(
+                f"data samples have shape {source.sample_shape}, but the discriminator expects {d_in}"
+            )
+        run = self._compiled_call(source)
+        callbacks = list(callbacks)
+        show = _interactive() if progress is None else progress
+        bar = tqdm(total=steps, initial=self.step, disable=not show, desc="training", leave=True)
         try:
             while self.step < steps and time.perf_counter() < deadline:
-                rng = np.random.default_rng((self.seed, self.step))
-                real, labels = self._batches(data, batch_size, rng, iterator)
-                noise = rng.standard_normal(
-                    (self.d_steps + 1, batch_size, self.noise_dim), dtype=np.float32
-                )
-                values = {k: float(v) for k, v in self._train_step(real, labels, noise).items()}
-                for name in ("d_loss", "g_loss"):
-                    if not math.isfinite(values[name]):
-                        raise NonFiniteLossError(
-                            f"{name} became {values[name]} at step {self.step}; lower the "
-                            "learning rate or check the data for NaN"
-                        )
-                self.history.append(values)
-                self.step += 1
+                n = self._call_length(steps, steps_per_call, callback_every if callbacks else None,
+                                      checkpoint_every if manager else None, deadline)
+                started = time.perf_counter()
+                records = run(np.int64(self.step), np.int32(n), source.inputs(self.step, n)).numpy()
+                self._seconds_per_step = (time.perf_counter() - started) / len(records)
+                self._record(records)
                 last = self.step == steps or time.perf_counter() >= deadline
-                if self.step % refresh == 0 or last:
-                    bar.update(self.step - bar.n)
-                    bar.set_postfix(d_loss=f"{values['d_loss']:.3f}", g_loss=f"{values['g_loss']:.3f}")
+                bar.update(self.step - bar.n)
+                bar.set_postfix(d_loss=f"{self.history.d_loss[-1]:.3f}",
+                                g_loss=f"{self.history.g_loss[-1]:.3f}")
                 if manager is not None and self.step % checkpoint_every == 0:
                     self._save(manager)
                 if self.step % callback_every == 0 or last:
@@ -569,6 +460,22 @@ class GANTrainer:
         if manager is not None:
             self._save(manager)
         return self.history
+
+    def _record(self, records: np.ndarray) -> None:
+        """Append a call's records to the history; raise at a non-finite loss, naming its
+        step (the steps before it are recorded; the weights are those after it)."""
+        bad = ~np.isfinite(records[:, :2])
+        if bad.any():
+            row = int(np.argmax(bad.any(axis=1)))
+            self.history.extend(records[:row])
+            self.step += row
+            name = HISTORY_KEYS[int(np.argmax(bad[row]))]
+            raise NonFiniteLossError(
+                f"{name} became {records[row, HISTORY_KEYS.index(name)]} at step {self.step}; "
+                "lower the learning rate or check the data for NaN"
+            )
+        self.history.extend(records)
+        self.step += len(records)
 
     # ----- checkpoints -------------------------------------------------------------------
     def _checkpoint(self):

@@ -58,16 +58,21 @@ def test_a_penalty_is_added_to_the_discriminator_loss_with_its_known_value():
 
 
 def test_the_penalty_gets_a_distinct_stateless_seed_per_discriminator_update():
-    seeds = []
+    def seeds_of_a_run(seed):
+        seeds = []
 
-    def recording(discriminator, real, fake, seed):
-        tf.py_function(lambda s: seeds.append(tuple(s.numpy())), [seed], [])
-        return tf.constant(0.0)
+        def recording(discriminator, real, fake, seed):
+            tf.py_function(lambda s: seeds.append(tuple(s.numpy())), [seed], [])
+            return tf.constant(0.0)
 
-    objective = losses.Objective("bce", losses.discriminator_loss,
-                                 losses.generator_loss_non_saturating, penalty=recording)
-    make_trainer(objective=objective, d_steps=2).fit(SAMPLER, steps=4, batch_size=8, progress=False)
-    assert len(seeds) == 8 and len(set(seeds)) == 8 and all(s[0] == 0 for s in seeds)
+        objective = losses.Objective("bce", losses.discriminator_loss,
+                                     losses.generator_loss_non_saturating, penalty=recording)
+        make_trainer(seed, objective=objective, d_steps=2).fit(SAMPLER, steps=4, batch_size=8, progress=False)
+        return seeds
+
+    seeds = seeds_of_a_run(0)
+    assert len(seeds) == 8 and len(set(seeds)) == 8
+    assert seeds_of_a_run(0) == seeds and not set(seeds_of_a_run(1)) & set(seeds)
 
 
 def test_generator_loss_names_are_cross_entropy_objectives():
@@ -153,22 +158,36 @@ def test_conditional_training_is_reproducible_from_arrays_samplers_and_datasets(
 
 
 def test_the_fakes_get_the_labels_of_the_real_batch():
-    seen = []
+    def labels_seen(data):
+        seen = {"G": [], "D": []}
 
-    class Recording(keras.layers.Layer):
-        def call(self, y):
-            tf.py_function(lambda v: seen.append(v.numpy().ravel().copy()), [y], [])
-            return y
+        def recording(name):
+            class Recording(keras.layers.Layer):
+                def call(self, y):
+                    tf.py_function(lambda v: seen[name].append(v.numpy().ravel().copy()), [y], [])
+                    return y
+            return Recording()
 
-    G, D = conditional_pair()
-    z, y = G.inputs
-    G = keras.Model([z, y], G([z, Recording()(y)]))
-    trainer = training.GANTrainer(G, D, noise_dim=3, num_classes=2, **optimizers())
-    x, labels = labelled_sample(16, np.random.default_rng(0))
-    trainer.fit((x, labels), steps=1, batch_size=16, progress=False)
-    rows = np.random.default_rng((0, 0)).integers(0, 16, 16)  # step 0's draw of rows
-    np.testing.assert_array_equal(seen[0], labels[rows])  # D update's fakes
-    np.testing.assert_array_equal(seen[1], labels[rows])  # G update's fakes
+        G, D = conditional_pair()
+        z, y = G.inputs
+        G = keras.Model([z, y], G([z, recording("G")(y)]))
+        x, y = D.inputs
+        D = keras.Model([x, y], D([x, recording("D")(y)]))
+        trainer = training.GANTrainer(G, D, noise_dim=3, num_classes=2, **optimizers())
+        trainer.fit(data, steps=1, batch_size=16, progress=False)
+        return seen
+
+    # A NumPy sampler: step 0 draws its batch with default_rng((seed, 0)).
+    seen = labels_seen(labelled_sample)
+    drawn = labelled_sample(16, np.random.default_rng((0, 0)))[1]
+    assert len(seen["G"]) == 2 and len(seen["D"]) == 3  # D: real, fake; G update: fake
+    for labels in seen["G"] + seen["D"]:
+        np.testing.assert_array_equal(labels, drawn)
+    # Arrays (rows drawn in the graph): every call sees the real batch's labels.
+    seen = labels_seen(labelled_sample(200, np.random.default_rng(0)))
+    for labels in seen["G"] + seen["D"][1:]:
+        np.testing.assert_array_equal(labels, seen["D"][0])
+    assert 0 < seen["D"][0].mean() < 1
 
 
 def test_conditional_inputs_are_checked():

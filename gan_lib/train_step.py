@@ -1,0 +1,146 @@
+"""The GAN training step: one iteration of Algorithm 1 of Goodfellow et al. (2014).
+
+    for k steps:                                          # k = d_steps
+        take m data points x_1..x_m and m noise vectors z_1..z_m ~ N(0, I)
+        update D by descending  L_D = -(1/m) sum_j [log D(x_j) + log(1 - D(G(z_j)))]
+    take m fresh noise vectors z_1..z_m
+    update G by descending  (1/m) sum_j log(1 - D(G(z_j)))    (minimax, the paper's)
+                       or  -(1/m) sum_j log D(G(z_j))          (non-saturating, its Sec. 3)
+
+These are the losses of the default objective, ``gan_lib.losses.cross_entropy``; another
+:class:`gan_lib.losses.Objective` replaces them (Wasserstein, hinge, ...) and may add a
+penalty to L_D (a gradient penalty, R1). The paper ascends V for D with momentum SGD;
+here each network's own optimizer (Adam in the book) descends its loss.
+
+:func:`train_step` is this step and nothing else: it receives the batches already drawn.
+``gan_lib.training.GANTrainer`` is the plumbing around it: it draws the batches from
+stateless seeds, runs many steps per compiled call, keeps the history, checkpoints and
+the time budget, and splits batches across the replicas of a ``tf.distribute`` strategy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import tensorflow as tf
+
+from gan_lib import losses
+
+# Streams of random numbers within a step; see step_seed.
+NOISE, DATA, AUGMENT, PENALTY = range(4)
+
+
+def step_seed(seed, step, stream: int, index) -> tf.Tensor:
+    """The stateless seed (shape (2,), int64) of draw ``index`` of ``stream`` in ``step``.
+
+    Each is a function of ``(seed, step, stream, index)`` only, folded in with
+    ``tf.random.experimental.stateless_fold_in``, so step t draws the same numbers
+    whether it runs alone, inside a longer compiled call, or after a resume.
+    """
+    key = tf.stack([tf.cast(seed, tf.int64), tf.constant(0, tf.int64)])
+    for value in (step, stream, index):
+        key = tf.random.experimental.stateless_fold_in(key, tf.cast(value, tf.int64))
+    return key
+
+
+@dataclass(frozen=True)
+class Players:
+    """The two networks, their optimizers, the objective and an optional augmentation.
+
+    ``augment(images, seed) -> images`` (DiffAugment, Zhao et al. 2020) is applied to
+    every batch the discriminator sees, real and fake, in both updates.
+    """
+
+    generator: tf.keras.Model
+    discriminator: tf.keras.Model
+    generator_optimizer: tf.keras.optimizers.Optimizer
+    discriminator_optimizer: tf.keras.optimizers.Optimizer
+    objective: losses.Objective
+    augment: Callable | None = None
+
+
+def call(model: tf.keras.Model, x, labels=None):
+    """``model(x)`` in training mode, or ``model([x, labels])`` in conditional training;
+    the labels are reshaped to the model's label input (``()`` or ``(1,)`` per sample)."""
+    if labels is None:
+        return model(x, training=True)
+    label_shape = tuple(model.inputs[1].shape[1:])
+    return model([x, tf.reshape(labels, (-1, *label_shape))], training=True)
+
+
+def descend(optimizer, model: tf.keras.Model, tape: tf.GradientTape, loss) -> None:
+    """One optimizer update of ``model``'s weights down the gradient of ``loss``."""
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+
+
+def train_step(players: Players, seed, step, real_batches, label_batches, noise_batches,
+               scale: float = 1.0) -> dict[str, tf.Tensor]:
+    """One iteration of Algorithm 1 with k = ``len(real_batches)`` discriminator updates.
+
+    ``real_batches[i]`` and ``noise_batches[i]`` (i < k) feed D's update i and
+    ``noise_batches[k]`` feeds G's update. In conditional training ``label_batches[i]``
+    are the labels of ``real_batches[i]``: both networks get them with the samples, the
+    fakes of update i take the labels of its real batch and G's update reuses the last
+    ones; without labels ``label_batches`` is ``None``. ``seed`` and ``step`` seed the
+    augmentation and the penalty (see :func:`step_seed`). Logits are cast to float32
+    before the losses, so a mixed-precision network still gets float32 losses.
+    ``scale`` multiplies the losses (``1 / replicas`` under a ``tf.distribute`` strategy,
+    whose gradients are summed across replicas). ``optimizer.scale_loss`` is the identity
+    except under a ``keras.mixed_precision.LossScaleOptimizer`` (float16), which scales
+    the loss up and the gradients back down.
+
+    Returns the step's record (see ``gan_lib.training.History``): the last D loss (its
+    penalty included), the penalty, the G loss and the mean D outputs of the last D update.
+    """
+    G, D, objective = players.generator, players.discriminator, players.objective
+
+    def augmented(images, i, which):
+        if players.augment is None:
+            return images
+        return players.augment(images, step_seed(seed, step, AUGMENT, 3 * i + which))
+
+    def logits_of(x, labels):
+        return tf.cast(call(D, x, labels), tf.float32)
+
+    k = len(real_batches)
+    for i in range(k):
+        labels = None if label_batches is None else label_batches[i]
+        with tf.GradientTape() as tape:
+            real = augmented(real_batches[i], i, 0)
+            fake = augmented(call(G, noise_batches[i], labels), i, 1)
+            real_logits, fake_logits = logits_of(real, labels), logits_of(fake, labels)
+            d_loss = objective.discriminator_loss(real_logits, fake_logits)
+            penalty = tf.constant(0.0)
+            if objective.penalty is not None:
+                penalty = tf.cast(objective.penalty(
+                    lambda x, labels=labels: logits_of(x, labels),
+                    real, fake, step_seed(seed, step, PENALTY, i),
+                ), tf.float32)
+                d_loss = d_loss + penalty
+            scaled = players.discriminator_optimizer.scale_loss(d_loss * scale)
+        descend(players.discriminator_optimizer, D, tape, scaled)
+    with tf.GradientTape() as tape:
+        fake = augmented(call(G, noise_batches[k], labels), k, 2)
+        g_loss = objective.generator_loss(logits_of(fake, labels))
+        scaled = players.generator_optimizer.scale_loss(g_loss * scale)
+    descend(players.generator_optimizer, G, tape, scaled)
+    output = tf.sigmoid if objective.probability_outputs else tf.identity
+    return {
+        "d_loss": d_loss,
+        "g_loss": g_loss,
+        "d_real": tf.reduce_mean(output(real_logits)),
+        "d_fake": tf.reduce_mean(output(fake_logits)),
+        "d_penalty": penalty,
+    }
+
+
+def update_ema(average: tf.keras.Model, model: tf.keras.Model, decay: float, updates) -> None:
+    """``w_ema <- beta w_ema + (1 - beta) w`` for every weight (BN statistics included),
+    with ``beta = min(decay, (1 + t) / (10 + t))`` after generator update ``t``, so early
+    averages are not dominated by the random initialization (Yazici et al. 2019)."""
+    t = tf.cast(updates, tf.float32)
+    beta = tf.minimum(decay, (1.0 + t) / (10.0 + t))
+    for mean, weight in zip(average.weights, model.weights):
+        mean.assign(beta * mean + (1.0 - beta) * tf.cast(weight, mean.dtype))
