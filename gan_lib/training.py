@@ -40,7 +40,7 @@ import numpy as np
 import tensorflow as tf
 from tqdm import tqdm
 
-from gan_lib import losses, training_data
+from gan_lib import losses, training_data, validation
 from gan_lib.train_step import DATA, NOISE, Players, step_seed, train_step, update_ema
 
 HISTORY_KEYS = ("d_loss", "g_loss", "d_real", "d_fake", "d_penalty")
@@ -98,12 +98,6 @@ def _interactive() -> bool:
     The bar is plain text on stderr (not a widget): it updates in place in a terminal,
     Jupyter and Colab, and the built book drops stderr, so no stale bar is published."""
     return sys.stderr.isatty() or "ipykernel" in sys.modules
-
-
-def _check_positive_int(name: str, value, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    return int(value)
 
 
 def _check_learning_rate(name: str, optimizer) -> None:
@@ -197,12 +191,12 @@ class GANTrainer:
         real_label: float = 1.0,
         augment: Callable | None = None,
     ):
-        self.noise_dim = _check_positive_int("noise_dim", noise_dim)
-        self.d_steps = _check_positive_int("d_steps (k)", d_steps)
-        self.seed = _check_positive_int("seed", seed, minimum=0)
+        self.noise_dim = validation.check_integer("noise_dim", noise_dim, at_least=1)
+        self.d_steps = validation.check_integer("d_steps (k)", d_steps, at_least=1)
+        self.seed = validation.check_seed("seed", seed)
         self.num_classes = None
         if num_classes is not None:
-            self.num_classes = _check_positive_int("num_classes", num_classes, minimum=2)
+            self.num_classes = validation.check_integer("num_classes", num_classes, at_least=2)
         if generator_optimizer is discriminator_optimizer:
             raise ValueError(
                 "generator_optimizer and discriminator_optimizer are the same object; "
@@ -413,11 +407,11 @@ class GANTrainer:
         ``steps_per_call`` is the most steps one compiled call runs; the results do not
         depend on it.
         """
-        steps = _check_positive_int("steps", steps, minimum=0)
-        batch_size = _check_positive_int("batch_size", batch_size)
-        callback_every = _check_positive_int("callback_every", callback_every)
-        checkpoint_every = _check_positive_int("checkpoint_every", checkpoint_every)
-        steps_per_call = _check_positive_int("steps_per_call", steps_per_call)
+        steps = validation.check_integer("steps", steps, at_least=0)
+        batch_size = validation.check_integer("batch_size", batch_size, at_least=1)
+        callback_every = validation.check_integer("callback_every", callback_every, at_least=1)
+        checkpoint_every = validation.check_integer("checkpoint_every", checkpoint_every, at_least=1)
+        steps_per_call = validation.check_integer("steps_per_call", steps_per_call, at_least=1)
         if self.strategy is not None and batch_size % self.strategy.num_replicas_in_sync:
             raise ValueError(
                 f"batch_size={batch_size} must be divisible by the "

@@ -164,7 +164,6 @@ def test_non_finite_loss_stops_training_with_the_step():
         ({"discriminator_optimizer": keras.optimizers.SGD(-0.1)}, {}, "learning rate must be positive"),
         ({}, {"batch_size": 0}, "batch_size must be an integer >= 1"),
         ({}, {"batch_size": -4}, "batch_size must be an integer >= 1"),
-        ({}, {"steps": 2.5}, "steps must be an integer"),
         ({}, {"callback_every": 0}, "callback_every must be an integer >= 1"),
         ({"noise_dim": 0}, {}, "noise_dim must be an integer >= 1"),
         ({"generator_loss": "wasserstein"}, {}, "wasserstein"),
@@ -174,6 +173,13 @@ def test_bad_hyperparameters_raise_before_training(kwargs, fit_kwargs, message):
     with pytest.raises(ValueError, match=message):
         trainer = make_trainer(**kwargs)
         trainer.fit(SAMPLER, **{"steps": 3, "batch_size": 8, "progress": False, **fit_kwargs})
+
+
+def test_non_integer_counts_are_a_type_error():
+    with pytest.raises(TypeError, match="steps must be an integer"):
+        make_trainer().fit(SAMPLER, steps=2.5, batch_size=8, progress=False)
+    with pytest.raises(TypeError, match="steps_per_call must be an integer"):
+        make_trainer().fit(SAMPLER, steps=2, batch_size=8, progress=False, steps_per_call=True)
 
 
 def test_shared_optimizer_is_refused():
