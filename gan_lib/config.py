@@ -9,6 +9,9 @@ The run mode comes from the environment variable ``GAN_BOOK_MODE``:
 
 * ``full`` (the default): what the built book and Colab readers get;
 * ``quick``: what nbval and CI run; the same code paths with tiny budgets.
+
+The numeric precision of the networks comes from :func:`precision` (the environment
+variable ``GAN_BOOK_PRECISION`` overrides it); ``setup`` applies and prints it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from typing import TypeVar
 import numpy as np
 
 MODE_VARIABLE = "GAN_BOOK_MODE"
+PRECISION_VARIABLE = "GAN_BOOK_PRECISION"
+PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
 MODES = ("quick", "full")
 DEFAULT_MODE = "full"
 
@@ -94,8 +99,75 @@ def device() -> str:
     return "CPU"
 
 
+def cpu_flags() -> set[str]:
+    """The instruction-set flags of this CPU (Linux ``/proc/cpuinfo``; empty elsewhere)."""
+    try:
+        text = open("/proc/cpuinfo").read()
+    except OSError:
+        return set()
+    for line in text.splitlines():
+        if line.startswith("flags"):
+            return set(line.split(":", 1)[1].split())
+    return set()
+
+
+def cpu_description() -> str:
+    """``"<model name>, N logical CPUs, <vector unit>"``, for benchmark reports."""
+    name = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo").read().splitlines():
+            if line.startswith("model name"):
+                name = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    flags = cpu_flags()
+    units = [f for f in ("avx512f", "avx512_bf16", "amx_bf16") if f in flags]
+    units = units or (["avx2"] if "avx2" in flags else ["no AVX2"])
+    return f"{name}, {os.cpu_count()} logical CPUs, {'/'.join(units)}"
+
+
+def detected_precision() -> tuple[str, str]:
+    """The precision policy this machine should train in, and why.
+
+    * TPU: ``mixed_bfloat16`` (its matrix units work in bfloat16);
+    * CUDA GPU of compute capability >= 7.0 (tensor cores): ``mixed_float16``, which
+      Keras pairs with loss scaling (``LossScaleOptimizer``);
+    * CPU with AMX (``amx_bf16``, Intel Sapphire Rapids and later): ``mixed_bfloat16``;
+    * everything else, CPUs with AVX512-BF16 but no AMX included: ``float32``.
+      ``experiments/bench_precision.py`` measured chapter 6's DCGAN on a 2-core AMD EPYC
+      with AVX512-BF16 (no AMX): see its result in the README; bfloat16 is chosen only
+      where it was measured faster.
+    """
+    import tensorflow as tf
+
+    if tf.config.list_logical_devices("TPU"):
+        return "mixed_bfloat16", "TPU"
+    for gpu in tf.config.list_physical_devices("GPU"):
+        capability = tf.config.experimental.get_device_details(gpu).get("compute_capability")
+        if capability and capability >= (7, 0):
+            return "mixed_float16", f"CUDA GPU, compute capability {capability[0]}.{capability[1]}"
+    if "amx_bf16" in cpu_flags():
+        return "mixed_bfloat16", "CPU with AMX"
+    if tf.config.list_physical_devices("GPU"):
+        return "float32", "GPU without tensor cores"
+    return "float32", "CPU without AMX"
+
+
+def precision() -> str:
+    """The precision policy: ``GAN_BOOK_PRECISION`` when set (one of ``PRECISIONS``),
+    else :func:`detected_precision`'s choice."""
+    value = os.environ.get(PRECISION_VARIABLE, "").strip()
+    if value == "":
+        return detected_precision()[0]
+    if value not in PRECISIONS:
+        raise ValueError(f"{PRECISION_VARIABLE} must be one of {PRECISIONS} (or unset); got {value!r}")
+    return value
+
+
 def setup(seed: int = 0) -> str:
-    """Prepare a chapter: quiet logs, seed everything, print versions, device and mode.
+    """Prepare a chapter: quiet logs, seed everything, set the precision policy, print
+    versions, device, precision and mode.
 
     Returns the run mode. This is what every chapter's first code cell calls.
     """
@@ -106,8 +178,10 @@ def setup(seed: int = 0) -> str:
     current = mode()
     quiet_tensorflow()
     set_seed(seed)
+    policy = precision()
+    tf.keras.mixed_precision.set_global_policy(policy)
     print(
         f"gan_lib {gan_lib.__version__} | TensorFlow {tf.__version__} | "
-        f"device: {device()} | mode: {current} | seed: {seed}"
+        f"device: {device()} | precision: {policy} | mode: {current} | seed: {seed}"
     )
     return current

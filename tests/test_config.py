@@ -56,3 +56,33 @@ def test_setup_prints_versions_device_and_mode(monkeypatch, capsys):
     assert config.setup(seed=0) == "quick"
     printed = capsys.readouterr().out
     assert "TensorFlow" in printed and "device: CPU" in printed and "mode: quick" in printed
+
+
+def test_precision_override_and_detection(monkeypatch, capsys):
+    for policy in config.PRECISIONS:
+        monkeypatch.setenv("GAN_BOOK_PRECISION", policy)
+        assert config.precision() == policy
+    monkeypatch.setenv("GAN_BOOK_PRECISION", "bf16")
+    with pytest.raises(ValueError, match="GAN_BOOK_PRECISION must be one of"):
+        config.precision()
+    monkeypatch.delenv("GAN_BOOK_PRECISION")
+    policy, reason = config.detected_precision()
+    expected = "mixed_bfloat16" if "amx_bf16" in config.cpu_flags() else "float32"
+    assert (policy, reason.startswith("CPU")) == (expected, True)  # this test machine has no GPU
+    monkeypatch.setattr(config, "cpu_flags", lambda: {"avx512f", "amx_bf16"})
+    assert config.detected_precision() == ("mixed_bfloat16", "CPU with AMX")
+    monkeypatch.setattr(config, "cpu_flags", lambda: {"avx2", "avx512_bf16"})
+    assert config.detected_precision()[0] == "float32"
+
+
+def test_setup_applies_and_prints_the_precision(monkeypatch, capsys):
+    from tensorflow import keras
+
+    monkeypatch.setenv("GAN_BOOK_MODE", "quick")
+    monkeypatch.setenv("GAN_BOOK_PRECISION", "mixed_bfloat16")
+    try:
+        config.setup(seed=0)
+        assert keras.mixed_precision.global_policy().name == "mixed_bfloat16"
+        assert "precision: mixed_bfloat16" in capsys.readouterr().out
+    finally:
+        keras.mixed_precision.set_global_policy("float32")

@@ -107,7 +107,7 @@ def discriminator(width: int = 64, dropout: float = 0.3, depth: int = 2, name: s
         h = layers.LeakyReLU(0.2, name=f"{stage}_lrelu")(h)
         h = layers.Dropout(dropout, name=f"{stage}_dropout")(h)
     h = layers.Flatten(name="flatten")(h)
-    logit = layers.Dense(1, name="logit")(h)
+    logit = layers.Dense(1, name="logit", dtype="float32")(h)  # float32 logits under mixed precision
     return ShapeCheckedModel(x, logit, name=name)
 
 
@@ -156,10 +156,11 @@ def diff_augment(translation: int = 2, cutout: int = 0):
         seeds = tf.random.experimental.stateless_split(tf.cast(seed, tf.int64), 2)
         batch = tf.shape(images)[0]
         size = tf.range(28)
+        background = tf.constant(-1.0, images.dtype)  # float32, bfloat16 or float16
         if translation:
             m = translation
             shifts = tf.random.stateless_uniform((batch, 2), seeds[0], minval=-m, maxval=m + 1, dtype=tf.int32)
-            padded = tf.pad(images, [[0, 0], [m, m], [m, m], [0, 0]], constant_values=-1.0)
+            padded = tf.pad(images, [[0, 0], [m, m], [m, m], [0, 0]], constant_values=background)
             rows = size[None, :] + m - shifts[:, :1]
             cols = size[None, :] + m - shifts[:, 1:]
             images = tf.gather(padded, rows, axis=1, batch_dims=1)
@@ -171,7 +172,7 @@ def diff_augment(translation: int = 2, cutout: int = 0):
             inside_rows = (size[None, :] >= corner[:, :1]) & (size[None, :] < corner[:, :1] + cutout)
             inside_cols = (size[None, :] >= corner[:, 1:]) & (size[None, :] < corner[:, 1:] + cutout)
             hole = inside_rows[:, :, None] & inside_cols[:, None, :]
-            images = tf.where(hole[..., None], -1.0, images)
+            images = tf.where(hole[..., None], background, images)
         return images
 
     return augment
