@@ -320,6 +320,23 @@ def solution_text(nb, label: str | None) -> str:
     return _tidy("\n\n".join(_split(nb).solutions.get(label, [])).split("\n"))
 
 
+def distinctive_solution_lines(nb, min_length: int = 12) -> list[str]:
+    """Lines of the autograded solutions that appear nowhere in the student edition (at least
+    ``min_length`` characters, stripped): text that only a solution can show. The tests look
+    for them in the built pages."""
+    student = "\n".join(cell.source for cell in student_notebook(nb).cells)
+    lines = []
+    for exercise in autograded_exercises(nb):
+        source = nb.cells[exercise.solution].source.split("\n")
+        begin = next(i for i, line in enumerate(source) if "BEGIN SOLUTION" in line)
+        end = next(i for i, line in enumerate(source) if "END SOLUTION" in line)
+        for line in source[begin + 1 : end]:
+            line = line.strip()
+            if len(line) >= min_length and line not in student:
+                lines.append(line)
+    return lines
+
+
 def student_notebook(nb, keep_outputs: bool = False):
     """The student edition of a notebook (a new notebook; ``nb`` is not changed).
 
