@@ -2,7 +2,8 @@
 
     python -m bookbuild.course                          # course/, every chapter
     python -m bookbuild.course --out DIR 02_minimax     # some chapters, elsewhere
-    python -m bookbuild.course --syllabus               # rewrite teachers.md's syllabus
+    python -m bookbuild.course --syllabus               # rewrite teachers.md's tables
+    python -m bookbuild.course --record-grading _build/grading   # after GAN_BOOK_GRADING=all
 
 It writes, under ``--out`` (default ``course/``), what nbgrader's ``quickstart`` would, for
 this book:
@@ -23,12 +24,16 @@ this book:
 
 ``--syllabus`` writes the syllabus table of ``teachers.md`` (chapter, learning objectives,
 prerequisites, time, points) from the chapters, ``intro.md``'s chapter map and the run
-times of ``chapter_timings.json`` (``bookbuild.timings``), so it cannot drift from them.
+times of ``chapter_timings.json`` (``bookbuild.timings``), so it cannot drift from them,
+and its grading table from ``course_grading.json``: what ``tests/test_grading.py`` measured
+for each assignment (``GAN_BOOK_GRADING=all``), stored there by ``--record-grading``.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import json
 import os
 import re
 import subprocess
@@ -44,7 +49,12 @@ from bookbuild.learning_path import chapter_title
 
 TEMPLATE = Path(__file__).with_name("nbgrader_config_template.py")
 TEACHERS = layout.ROOT / "teachers.md"
+GRADING_RECORD = layout.ROOT / "course_grading.json"
 SYLLABUS_HEADER = "| Chapter | Learning objectives | Prerequisites | Time | Points |"
+GRADING_HEADER = (
+    "| Chapter | Points (auto + written) | Blank | Solved | Longest cell, quick mode "
+    "| autograde, 2 submissions | Load average |"
+)
 HEADER_TEXT = """**Before you hand in this notebook**, choose *Kernel → Restart & Run All* (Colab:
 *Runtime → Restart and run all*) and check that it runs from top to bottom. Replace every
 `raise NotImplementedError()` with your code and every `YOUR ANSWER HERE` with your answer.
@@ -184,14 +194,50 @@ def syllabus_table() -> str:
     return "\n".join(rows)
 
 
-def write_syllabus() -> None:
-    """Replace teachers.md's syllabus table (the table under ``SYLLABUS_HEADER``)."""
-    lines = TEACHERS.read_text().splitlines()
-    start = lines.index(SYLLABUS_HEADER)
+def record_grading(folder: Path) -> None:
+    """Merge the measurements that tests/test_grading.py wrote in ``folder`` into the record."""
+    record = json.loads(GRADING_RECORD.read_text()) if GRADING_RECORD.exists() else {}
+    for path in sorted(folder.glob("*.json")):
+        entry = json.loads(path.read_text())
+        entry["date"] = datetime.date.fromtimestamp(path.stat().st_mtime).isoformat()
+        record[entry["assignment"]] = entry
+    GRADING_RECORD.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+
+
+def grading_table() -> str:
+    """What the end-to-end grading test measured, per assignment (from the record)."""
+    record = json.loads(GRADING_RECORD.read_text()) if GRADING_RECORD.exists() else {}
+    rows = [GRADING_HEADER, "|---|---|---|---|---|---|---|"]
+    for path in layout.chapter_notebooks():
+        entry = record.get(path.stem)
+        if entry is None:
+            rows.append(f"| {_chapter_number(path.stem)} | not measured yet ||||||")
+            continue
+        auto, manual = entry["auto_points"], entry["manual_points"]
+        rows.append(
+            f"| {_chapter_number(path.stem)} | {auto} + {manual} "
+            f"| {entry['blank_score']:g} / {auto + manual} "
+            f"| {entry['solved_score']:g} / {auto + manual} "
+            f"| {entry['longest_cell_seconds']:.0f} s "
+            f"| {entry['autograde_seconds_two_submissions']:.0f} s "
+            f"| {entry['load_average']:.1f} ({entry['date']}) |"
+        )
+    return "\n".join(rows)
+
+
+def _replace_table(lines: list[str], header: str, table: str) -> None:
+    start = lines.index(header)
     end = start
     while end < len(lines) and lines[end].startswith("|"):
         end += 1
-    lines[start:end] = syllabus_table().splitlines()
+    lines[start:end] = table.splitlines()
+
+
+def write_syllabus() -> None:
+    """Rewrite teachers.md's syllabus and grading tables (found by their header lines)."""
+    lines = TEACHERS.read_text().splitlines()
+    _replace_table(lines, SYLLABUS_HEADER, syllabus_table())
+    _replace_table(lines, GRADING_HEADER, grading_table())
     TEACHERS.write_text("\n".join(lines) + "\n")
 
 
@@ -199,9 +245,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("chapters", nargs="*", help="chapter stems (default: every chapter)")
     parser.add_argument("--out", type=Path, default=layout.ROOT / "course", help="course folder")
-    parser.add_argument("--syllabus", action="store_true", help="only rewrite teachers.md's table")
+    parser.add_argument("--syllabus", action="store_true", help="only rewrite teachers.md's tables")
+    parser.add_argument(
+        "--record-grading", type=Path, help="store the grading test's measurements from this folder"
+    )
     args = parser.parse_args()
-    if args.syllabus:
+    if args.record_grading:
+        record_grading(args.record_grading)
+    if args.syllabus or args.record_grading:
         write_syllabus()
         return
     chapters = layout.chapter_notebooks()

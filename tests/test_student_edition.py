@@ -293,7 +293,12 @@ def test_nbgrader_releases_exactly_our_student_edition_of_every_chapter(tmp_path
 
 def test_teachers_page_syllabus_is_in_step_with_the_chapters_and_timings():
     """teachers.md's syllabus is written by `python -m bookbuild.course --syllabus`."""
-    assert course.syllabus_table() in (ROOT / "teachers.md").read_text(), (
+    teachers = (ROOT / "teachers.md").read_text()
+    assert course.grading_table() in teachers, (
+        "teachers.md's grading table differs from course_grading.json: "
+        "run `python -m bookbuild.course --syllabus`"
+    )
+    assert course.syllabus_table() in teachers, (
         "teachers.md's syllabus differs from the chapters, intro.md or chapter_timings.json: "
         "run `python -m bookbuild.course --syllabus`"
     )
