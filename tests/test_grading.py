@@ -3,8 +3,9 @@
 For each assignment: ``bookbuild.course`` writes the course directory (config, source,
 release), the roster is imported, three submissions arrive through ``zip_collect`` (the
 release notebook left blank, the release notebook solved, and the book's notebook, which
-has no nbgrader metadata), ``autograde`` grades the first two and refuses the third
-loudly, the written answers are graded by hand through nbgrader's gradebook API (what the
+has no nbgrader metadata; with more than one autograded exercise also "rest": every
+exercise solved but the first, which proves that the later checks do not depend on the
+first answer), ``autograde`` grades them and refuses the book's notebook loudly, the written answers are graded by hand through nbgrader's gradebook API (what the
 formgrader does), ``generate_feedback`` writes the feedback and ``export`` the grades:
 the blank gets 0 and the solved notebook full marks.
 
@@ -48,8 +49,9 @@ def _run(*args, course_dir, ok=True):
     return result.returncode, output
 
 
-def _solved(release, source):
-    """The release notebook with every answer filled in: code from the instructor's source."""
+def _solved(release, source, skip=()):
+    """The release notebook with every answer filled in (code from the instructor's source),
+    except the solution cells whose grade ids are in ``skip``."""
     solutions = {
         c.metadata["nbgrader"]["grade_id"]: c.source
         for c in source.cells
@@ -57,6 +59,8 @@ def _solved(release, source):
     }
     for cell in release.cells:
         meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade_id") in skip:
+            continue
         if meta.get("solution") and cell.cell_type == "code":
             cell.source = solutions[meta["grade_id"]]
         elif meta.get("solution"):
@@ -81,10 +85,12 @@ def test_an_assignment_from_nothing_to_grades(tmp_path, assignment):
     chapter = layout.CHAPTERS / f"{assignment}.ipynb"
     course.write_course(root, [chapter])  # = python -m bookbuild.course --out ROOT ASSIGNMENT
     auto, manual = se.points(nbformat.read(chapter, as_version=4))
+    exercises = se.autograded_exercises(nbformat.read(chapter, as_version=4))
+    students = STUDENTS + (("rest",) if len(exercises) > 1 else ())
 
     roster = tmp_path / "roster.csv"
     roster.write_text("id,first_name,last_name,email\n" + "".join(
-        f"{s},{s.title()},Student,{s}@example.org\n" for s in STUDENTS))  # fmt: skip
+        f"{s},{s.title()},Student,{s}@example.org\n" for s in students))  # fmt: skip
     _run("db", "student", "import", str(roster), course_dir=root)
 
     # Submissions as a learning management system hands them back: <student>_<file>.ipynb.
@@ -96,8 +102,12 @@ def test_an_assignment_from_nothing_to_grades(tmp_path, assignment):
     nbformat.write(_solved(nbformat.read(release, as_version=4), source),
                    archive / f"solved_{chapter.name}")  # fmt: skip
     shutil.copy(chapter, archive / f"copied_{chapter.name}")
+    if "rest" in students:
+        first = f"{exercises[0].label}-solution"
+        nbformat.write(_solved(nbformat.read(release, as_version=4), source, skip={first}),
+                       archive / f"rest_{chapter.name}")  # fmt: skip
     _run("zip_collect", assignment, course_dir=root)
-    for student in STUDENTS:
+    for student in students:
         assert (root / "submitted" / student / assignment / chapter.name).exists(), student
 
     start = time.perf_counter()
@@ -110,7 +120,7 @@ def test_an_assignment_from_nothing_to_grades(tmp_path, assignment):
     assert "copied/" in output and "lacks" in output and "graded cells" in output, output[-3000:]
     autograded = root / "autograded"
     assert not (autograded / "copied" / assignment).exists(), "the refused notebook was graded"
-    for student in ("blank", "solved"):
+    for student in set(students) - {"copied"}:
         assert (autograded / student / assignment / chapter.name).exists(), output[-3000:]
 
     from nbgrader.api import Gradebook
@@ -125,6 +135,14 @@ def test_an_assignment_from_nothing_to_grades(tmp_path, assignment):
         for grade in needs_hand:  # the teacher, in the formgrader: full marks
             grade.manual_score = grade.max_score
         gradebook.db.commit()
+        rest = None
+        if "rest" in students:
+            notebook = gradebook.find_submission_notebook(assignment, assignment, "rest")
+            rest = sum(g.auto_score or 0 for g in notebook.grades)
+            assert rest == auto - exercises[0].points, (
+                f"with only the first exercise blank the checks give {rest} points, not "
+                f"{auto - exercises[0].points}: a later check depends on the first answer"
+            )
 
     _run("generate_feedback", assignment, course_dir=root)
     for student in ("blank", "solved"):
@@ -144,7 +162,8 @@ def test_an_assignment_from_nothing_to_grades(tmp_path, assignment):
     (RESULTS / f"{assignment}.json").write_text(json.dumps({
         "assignment": assignment, "auto_points": auto, "manual_points": manual,
         "blank_score": scores["blank"], "solved_score": scores["solved"],
-        "solved_auto_score": auto_solved, "autograde_seconds_two_submissions":
+        "solved_auto_score": auto_solved, "all_but_first_auto_score": rest,
+        "submissions_graded": len(students) - 1, "autograde_seconds":
         round(autograde_seconds, 1), "longest_cell_seconds": round(max(cells, default=0), 1),
         "cells_timed": len(cells), "load_average": os.getloadavg()[0],
         "copied_refused": True, "mode": os.environ.get("GAN_BOOK_MODE", "quick (config)"),
