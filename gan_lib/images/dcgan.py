@@ -211,7 +211,9 @@ class Recipe:
     ``g_refine`` adds a full-resolution stage to the generator and ``d_depth = 3`` a third
     strided convolution to the discriminator (see :func:`generator`, :func:`discriminator`);
     ``ema_decay`` averages the generator's weights; ``real_label = 0.9`` is one-sided
-    label smoothing; ``translation``/``cutout`` (pixels) are DiffAugment on D's inputs.
+    label smoothing; ``translation``/``cutout`` (pixels) are DiffAugment on D's inputs;
+    ``lr_decay_start`` (a fraction of the training budget) lets both learning rates fall
+    linearly to 0 from that point on (see :func:`learning_rate_decay`).
     """
 
     noise_dim: int = 64
@@ -228,6 +230,7 @@ class Recipe:
     real_label: float = 1.0
     translation: int = 0
     cutout: int = 0
+    lr_decay_start: float | None = None
 
     def replace(self, **changes) -> Recipe:
         return type(self)(**{**asdict(self), **changes})
@@ -246,6 +249,35 @@ BOOK_RECIPE = Recipe(
     translation=2,
     cutout=8,
 )
+
+
+def learning_rate_decay(recipe: Recipe, *, steps: int | None = None, seconds: float | None = None):
+    """A ``GANTrainer.fit`` callback for ``recipe.lr_decay_start`` (``None`` when it is unset).
+
+    With ``f`` the fraction of the budget used (``step / steps``, or the seconds since this
+    function was called over ``seconds``), both learning rates are the recipe's times
+    ``min(1, (1 - f) / (1 - lr_decay_start))``: constant, then linearly down to 0 at the end.
+    Smaller steps at the end let the iterates settle instead of oscillating around the
+    equilibrium at the amplitude that the learning rate sets.
+    """
+    import time
+
+    start_fraction = recipe.lr_decay_start
+    if start_fraction is None:
+        return None
+    if not 0.0 <= start_fraction < 1.0:
+        raise ValueError(f"lr_decay_start must be a fraction in [0, 1); got {start_fraction!r}")
+    if (steps is None) == (seconds is None):
+        raise ValueError("give the budget as exactly one of steps= or seconds=")
+    started = time.perf_counter()
+
+    def decay(trainer, step):
+        used = step / steps if steps is not None else (time.perf_counter() - started) / seconds
+        factor = min(1.0, max(0.0, (1.0 - used) / (1.0 - start_fraction)))
+        trainer.generator_optimizer.learning_rate = recipe.g_lr * factor
+        trainer.discriminator_optimizer.learning_rate = recipe.d_lr * factor
+
+    return decay
 
 
 def build_models(recipe: Recipe = Recipe()) -> tuple[keras.Model, keras.Model]:

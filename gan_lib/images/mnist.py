@@ -70,9 +70,15 @@ def scale_images(pixels) -> np.ndarray:
 
 
 def _from_keras() -> tuple[np.ndarray, np.ndarray]:
+    import contextlib
+    import io
+
     from tensorflow import keras
 
-    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    # Keras prints "Downloading data from ..." (and a progress bar) before it tries the
+    # network; load_mnist prints its own one line about the source instead.
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
     return np.concatenate([x_train, x_test]), np.concatenate([y_train, y_test])
 
 
