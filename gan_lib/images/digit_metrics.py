@@ -284,7 +284,9 @@ def evaluate_conditional(images, labels, real_images, real_labels, seed: int = 0
     B of at most as many digits as there are generated images of class ``c``; the baseline
     is ``FD(A, B)`` and the distance ``FD(G_c, B)`` with as many generated images as A
     holds, so both are estimated from equal sample sizes. Overall, the same holds with at
-    most ``2 * len(images)`` real digits.
+    most ``2 * len(images)`` real digits, and the generated images are shuffled first, so
+    that the subset :func:`evaluate` compares holds every class (images are often given
+    sorted by label).
     """
     labels, real_labels = np.asarray(labels), np.asarray(real_labels)
     probabilities, features = classify(images)
@@ -306,7 +308,8 @@ def evaluate_conditional(images, labels, real_images, real_labels, seed: int = 0
         frechet[c] = frechet_distance(mine[:half], real[order[half : 2 * half]])
         accuracy[c] = label_accuracy(probabilities[labels == c], labels[labels == c])
     return ConditionalReport(
-        overall=evaluate(images, real_images=np.asarray(real_images)[: 2 * len(labels)], seed=seed),
+        overall=evaluate(np.asarray(images)[rng.permutation(len(labels))],
+                         real_images=np.asarray(real_images)[: 2 * len(labels)], seed=seed),
         label_accuracy=label_accuracy(probabilities, labels),
         accuracy=accuracy,
         frechet=frechet,
