@@ -115,6 +115,23 @@ def run(name: str, recipe: dcgan.Recipe, digits, steps: int, eval_every: int, se
     }
 
 
+def markdown_table(results: dict) -> str:
+    """The saved runs as a Markdown table: the EMA generator's final classifier score,
+    confident fraction, smallest class share and Fréchet distance (10,000 samples)."""
+    from gan_lib import tables
+
+    rows = []
+    for name, run in results["runs"].items():
+        ema = run["final"]["ema"]
+        rows.append([name, run.get("seed", 0), f"{run['steps'] * run['recipe']['batch_size']:,}",
+                     f"{ema['classifier_score']:.2f}", f"{ema['confident']:.1%}",
+                     f"{ema['min_class_share']:.1%}", f"{ema['frechet']:.2f} ({ema['frechet_baseline']:.2f})",
+                     f"{run['train_seconds']:.0f}", run["load_average_at_start"]])
+    header = ["run", "seed", "images", "score", "confident", "smallest class", "FD (real-real)",
+              "train s", "load"]
+    return tables.markdown(header, rows, align="lrrrrrrrr")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", nargs="+", choices=sorted(VARIANTS), default=list(VARIANTS))
@@ -124,7 +141,14 @@ def main() -> None:
                         help="one run per seed; seed 0 is stored under the variant's name, others as NAME@seedS")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--samples", type=Path, help="save 64 final samples per variant here (.npy)")
+    parser.add_argument("--table", action="store_true",
+                        help="run nothing; write OUTPUT's runs as a Markdown table next to it (.md)")
     args = parser.parse_args()
+    if args.table:
+        table = markdown_table(json.loads(args.output.read_text()))
+        args.output.with_suffix(".md").write_text(table + "\n")
+        print(table)
+        return
 
     config.quiet_tensorflow()
     import tensorflow as tf

@@ -41,6 +41,15 @@ def test_console_script_is_declared_and_resolves():
     assert getattr(importlib.import_module(module), function) is cli.main
 
 
+def test_installed_console_script_runs():
+    script = Path(sys.executable).parent / "gan-book"
+    if not script.exists():
+        pytest.skip("gan_lib is not pip-installed here (make .venv/.installed installs it)")
+    result = subprocess.run([script, "sample", "--help"], capture_output=True, text=True, env=ENV,
+                            timeout=300)
+    assert result.returncode == 0 and "--label" in result.stdout
+
+
 def test_help_lists_both_commands_and_recipes():
     result = gan_book("--help")
     assert result.returncode == 0 and "train" in result.stdout and "sample" in result.stdout
