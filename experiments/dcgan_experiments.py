@@ -51,6 +51,8 @@ VARIANTS = {
     "g_refine": ("generator with a 28x28x32 stage + 3x3 conv", BASE.replace(g_refine=True)),
     "d_deep": ("discriminator with a third conv (4x4x256)", BASE.replace(d_depth=3)),
     "book": ("chapter 6's recipe (dcgan.BOOK_RECIPE)", dcgan.BOOK_RECIPE),
+    "book_decay": ("book recipe, learning rates to 0 over the 2nd half",
+                   dcgan.BOOK_RECIPE.replace(lr_decay_start=0.5)),
 }
 
 
@@ -84,9 +86,17 @@ def run(name: str, recipe: dcgan.Recipe, digits, steps: int, eval_every: int, se
         print(f"  {name} step {step}: {json.dumps({k: v for k, v in point.items() if k != 'step'})}", flush=True)
 
     dataset = mnist.dataset(digits.images, recipe.batch_size, seed=seed)
+    decay = dcgan.learning_rate_decay(recipe, steps=steps)
+
+    def on_step(trainer, step):
+        if decay is not None:
+            decay(trainer, step)
+        if step % eval_every == 0 or step == steps:
+            evaluate(trainer, step)
+
     start = time.perf_counter()
-    trainer.fit(dataset, steps=steps, batch_size=recipe.batch_size, callbacks=[evaluate],
-                callback_every=eval_every, progress=False)
+    trainer.fit(dataset, steps=steps, batch_size=recipe.batch_size, callbacks=[on_step],
+                callback_every=eval_every if decay is None else 10, progress=False)
     seconds = time.perf_counter() - start - evaluating[0]
     final_noise = np.random.default_rng(seed + 2).standard_normal((10_000, recipe.noise_dim), dtype=np.float32)
     if samples_dir is not None:
@@ -105,20 +115,45 @@ def run(name: str, recipe: dcgan.Recipe, digits, steps: int, eval_every: int, se
     }
 
 
+def markdown_table(results: dict) -> str:
+    """The saved runs as a Markdown table: the EMA generator's final classifier score,
+    confident fraction, smallest class share and Fréchet distance (10,000 samples)."""
+    from gan_lib import tables
+
+    rows = []
+    for name, run in results["runs"].items():
+        ema = run["final"]["ema"]
+        rows.append([name, run.get("seed", 0), f"{run['steps'] * run['recipe']['batch_size']:,}",
+                     f"{ema['classifier_score']:.2f}", f"{ema['confident']:.1%}",
+                     f"{ema['min_class_share']:.1%}", f"{ema['frechet']:.2f} ({ema['frechet_baseline']:.2f})",
+                     f"{run['train_seconds']:.0f}", run["load_average_at_start"]])
+    header = ["run", "seed", "images", "score", "confident", "smallest class", "FD (real-real)",
+              "train s", "load"]
+    return tables.markdown(header, rows, align="lrrrrrrrr")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", nargs="+", choices=sorted(VARIANTS), default=list(VARIANTS))
     parser.add_argument("--steps", type=int, default=3000)
     parser.add_argument("--eval-every", type=int, default=500)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0],
+                        help="one run per seed; seed 0 is stored under the variant's name, others as NAME@seedS")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--samples", type=Path, help="save 64 final samples per variant here (.npy)")
+    parser.add_argument("--table", action="store_true",
+                        help="run nothing; write OUTPUT's runs as a Markdown table next to it (.md)")
     args = parser.parse_args()
+    if args.table:
+        table = markdown_table(json.loads(args.output.read_text()))
+        args.output.with_suffix(".md").write_text(table + "\n")
+        print(table)
+        return
 
     config.quiet_tensorflow()
     import tensorflow as tf
 
-    digits, _ = mnist.load_mnist(seed=args.seed).split(HELD_OUT)
+    digits, _ = mnist.load_mnist(seed=0).split(HELD_OUT)
     results = json.loads(args.output.read_text()) if args.output.exists() else {"runs": {}}
     results["machine"] = {
         "cpus": os.cpu_count(),
@@ -126,17 +161,18 @@ def main() -> None:
         "tensorflow": tf.__version__,
         "data": f"{len(digits)} digits from {digits.source}",
     }
-    for name in args.variants:
+    for name, seed in [(name, seed) for seed in args.seeds for name in args.variants]:
         description, recipe = VARIANTS[name]
         load = os.getloadavg()[0]
         print(f"{name}: {description} (load average {load:.1f} on {os.cpu_count()} CPUs)", flush=True)
         # Equal numbers of training images: a smaller batch gets proportionally more steps.
         steps = round(args.steps * BASE.batch_size / recipe.batch_size)
         every = round(args.eval_every * BASE.batch_size / recipe.batch_size)
-        result = run(name, recipe, digits, steps, every, args.seed, args.samples)
+        result = run(name, recipe, digits, steps, every, seed, args.samples)
         result["description"] = description
+        result["seed"] = seed
         result["load_average_at_start"] = round(load, 1)
-        results["runs"][name] = result
+        results["runs"][name if seed == 0 else f"{name}@seed{seed}"] = result
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps(results, indent=1) + "\n")
         print(f"{name}: {result['images_per_second']} images/s; final {json.dumps(result['final'])}", flush=True)

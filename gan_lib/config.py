@@ -168,6 +168,23 @@ def precision() -> str:
     return value
 
 
+def distribution_strategy():
+    """A ``tf.distribute.TPUStrategy`` on a TPU runtime (e.g. Colab's), else ``None``.
+
+    Connects to the TPU cluster and initializes it (once per process); pass the result
+    as ``strategy=`` to a trainer factory such as ``gan_lib.images.dcgan.make_trainer``.
+    On CPUs and GPUs TensorFlow places the models by itself, and ``None`` is returned.
+    """
+    if device() != "TPU":
+        return None
+    import tensorflow as tf
+
+    resolver = tf.distribute.cluster_resolver.TPUClusterResolver()
+    tf.config.experimental_connect_to_cluster(resolver)
+    tf.tpu.experimental.initialize_tpu_system(resolver)
+    return tf.distribute.TPUStrategy(resolver)
+
+
 def setup(seed: int = 0) -> str:
     """Prepare a chapter: quiet logs, seed everything, set the precision policy, print
     versions, device, precision and mode.

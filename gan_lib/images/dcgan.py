@@ -29,16 +29,29 @@ from tensorflow import keras
 IMAGE_SHAPE = (28, 28, 1)
 
 
+@keras.utils.register_keras_serializable(package="gan_lib")
 class ShapeCheckedModel(keras.Model):
-    """A functional Keras model that validates the shape of its input before running."""
+    """A functional Keras model that validates the shape of its input(s) before running.
+
+    Registered with Keras under the package name ``gan_lib``, so a saved model of this
+    class loads with ``keras.models.load_model`` once ``gan_lib.images.dcgan`` is imported.
+    A model with several inputs (a conditional generator's ``[z, y]``) checks each one.
+    """
 
     def __call__(self, inputs, *args, **kwargs):
-        expected = tuple(self.input_shape[1:])
-        shape = tuple(getattr(inputs, "shape", np.shape(inputs)))
-        got = shape[1:]
-        if len(got) != len(expected) or any(g is not None and g != e for g, e in zip(got, expected)):
-            batch = "batch, " + ", ".join(str(e) for e in expected)
-            raise ValueError(f"{self.name} expects inputs of shape ({batch}); got {shape}")
+        several = isinstance(inputs, (list, tuple))
+        given = list(inputs) if several else [inputs]
+        expected_shapes = self.input_shape if isinstance(self.input_shape, list) else [self.input_shape]
+        shapes = [tuple(getattr(x, "shape", np.shape(x))) for x in given]
+        if len(given) != len(expected_shapes) or any(
+            len(shape) != len(expected) or any(g is not None and e is not None and g != e
+                                               for g, e in zip(shape[1:], expected[1:]))
+            for shape, expected in zip(shapes, expected_shapes)
+        ):
+            want = " and ".join("(" + ", ".join(["batch", *(str(e) for e in s[1:])]) + ")"
+                                for s in expected_shapes)
+            got = " and ".join(str(shape) for shape in shapes)
+            raise ValueError(f"{self.name} expects inputs of shape {want}; got {got}")
         return super().__call__(inputs, *args, **kwargs)
 
 
@@ -61,9 +74,16 @@ def generator(noise_dim: int = 64, width: int = 64, refine: bool = False, name: 
     neighbourhood of 32 feature maps instead of a single output channel.
     """
     _check_positive(noise_dim=noise_dim, width=width)
-    layers = keras.layers
     z = keras.Input((noise_dim,), name="z")
-    h = layers.Dense(7 * 7 * 2 * width, use_bias=False, name="project")(z)
+    return ShapeCheckedModel(z, upsample_to_image(z, width, refine), name=name)
+
+
+def upsample_to_image(h, width: int, refine: bool):
+    """The generator's body on a Keras tensor ``h`` (a code vector): the layers that
+    :func:`generator` lists after its input, ending in the ``tanh`` image (28, 28, 1).
+    Conditional generators (``gan_lib.images.conditional``) call it on ``[z, embedding]``."""
+    layers = keras.layers
+    h = layers.Dense(7 * 7 * 2 * width, use_bias=False, name="project")(h)
     h = layers.BatchNormalization(name="project_bn")(h)
     h = layers.ReLU(name="project_relu")(h)
     h = layers.Reshape((7, 7, 2 * width), name="to_7x7")(h)
@@ -77,8 +97,7 @@ def generator(noise_dim: int = 64, width: int = 64, refine: bool = False, name: 
         h = layers.Conv2D(1, 3, padding="same", name="to_image")(h)
     else:
         h = layers.Conv2DTranspose(1, 4, strides=2, padding="same", name="up_28x28")(h)
-    image = layers.Activation("tanh", name="image")(h)
-    return ShapeCheckedModel(z, image, name=name)
+    return layers.Activation("tanh", name="image")(h)
 
 
 def discriminator(width: int = 64, dropout: float = 0.3, depth: int = 2, name: str = "discriminator") -> keras.Model:
@@ -98,17 +117,25 @@ def discriminator(width: int = 64, dropout: float = 0.3, depth: int = 2, name: s
         raise ValueError(f"depth must be 2 or 3 strided convolutions; got {depth!r}")
     if not 0.0 <= dropout < 1.0:
         raise ValueError(f"dropout must be in [0, 1); got {dropout!r}")
-    layers = keras.layers
     x = keras.Input(IMAGE_SHAPE, name="image")
-    h = x
+    # float32 logits under mixed precision
+    logit = keras.layers.Dense(1, name="logit", dtype="float32")(
+        downsample_to_features(x, width, dropout, depth)
+    )
+    return ShapeCheckedModel(x, logit, name=name)
+
+
+def downsample_to_features(h, width: int, dropout: float, depth: int):
+    """The discriminator's body on a Keras tensor ``h`` (images, possibly with extra
+    channels): the strided convolutions of :func:`discriminator`, flattened to the
+    feature vector ``phi(x)`` on which its last Dense layer computes the logit."""
+    layers = keras.layers
     stages = [(width, 4, "down_14x14"), (2 * width, 4, "down_7x7"), (4 * width, 3, "down_4x4")][:depth]
     for channels, kernel, stage in stages:
         h = layers.Conv2D(channels, kernel, strides=2, padding="same", name=stage)(h)
         h = layers.LeakyReLU(0.2, name=f"{stage}_lrelu")(h)
         h = layers.Dropout(dropout, name=f"{stage}_dropout")(h)
-    h = layers.Flatten(name="flatten")(h)
-    logit = layers.Dense(1, name="logit", dtype="float32")(h)  # float32 logits under mixed precision
-    return ShapeCheckedModel(x, logit, name=name)
+    return layers.Flatten(name="flatten")(h)
 
 
 def shape_table(model: keras.Model) -> list[tuple[str, str, tuple, int]]:
@@ -188,7 +215,9 @@ class Recipe:
     ``g_refine`` adds a full-resolution stage to the generator and ``d_depth = 3`` a third
     strided convolution to the discriminator (see :func:`generator`, :func:`discriminator`);
     ``ema_decay`` averages the generator's weights; ``real_label = 0.9`` is one-sided
-    label smoothing; ``translation``/``cutout`` (pixels) are DiffAugment on D's inputs.
+    label smoothing; ``translation``/``cutout`` (pixels) are DiffAugment on D's inputs;
+    ``lr_decay_start`` (a fraction of the training budget) lets both learning rates fall
+    linearly to 0 from that point on (see :func:`learning_rate_decay`).
     """
 
     noise_dim: int = 64
@@ -205,9 +234,10 @@ class Recipe:
     real_label: float = 1.0
     translation: int = 0
     cutout: int = 0
+    lr_decay_start: float | None = None
 
     def replace(self, **changes) -> Recipe:
-        return Recipe(**{**asdict(self), **changes})
+        return type(self)(**{**asdict(self), **changes})
 
 
 # Chapter 6's recipe (and `make bench`'s), chosen from measurements of experiments/dcgan_experiments.py
@@ -223,6 +253,35 @@ BOOK_RECIPE = Recipe(
     translation=2,
     cutout=8,
 )
+
+
+def learning_rate_decay(recipe: Recipe, *, steps: int | None = None, seconds: float | None = None):
+    """A ``GANTrainer.fit`` callback for ``recipe.lr_decay_start`` (``None`` when it is unset).
+
+    With ``f`` the fraction of the budget used (``step / steps``, or the seconds since this
+    function was called over ``seconds``), both learning rates are the recipe's times
+    ``min(1, (1 - f) / (1 - lr_decay_start))``: constant, then linearly down to 0 at the end.
+    Smaller steps at the end let the iterates settle instead of oscillating around the
+    equilibrium at the amplitude that the learning rate sets.
+    """
+    import time
+
+    start_fraction = recipe.lr_decay_start
+    if start_fraction is None:
+        return None
+    if not 0.0 <= start_fraction < 1.0:
+        raise ValueError(f"lr_decay_start must be a fraction in [0, 1); got {start_fraction!r}")
+    if (steps is None) == (seconds is None):
+        raise ValueError("give the budget as exactly one of steps= or seconds=")
+    started = time.perf_counter()
+
+    def decay(trainer, step):
+        used = step / steps if steps is not None else (time.perf_counter() - started) / seconds
+        factor = min(1.0, max(0.0, (1.0 - used) / (1.0 - start_fraction)))
+        trainer.generator_optimizer.learning_rate = recipe.g_lr * factor
+        trainer.discriminator_optimizer.learning_rate = recipe.d_lr * factor
+
+    return decay
 
 
 def build_models(recipe: Recipe = Recipe()) -> tuple[keras.Model, keras.Model]:

@@ -199,7 +199,7 @@ class DigitReport:
             ("smallest class share", f"{self.min_class_share:.1%}"),
         ]
         if self.frechet is not None:
-            rows.append(("Frechet distance (real-vs-real baseline)", f"{self.frechet:.2f} ({self.frechet_baseline:.2f})"))
+            rows.append(("Fréchet distance (real-vs-real)", f"{self.frechet:.2f} ({self.frechet_baseline:.2f})"))
         return rows
 
 
@@ -232,6 +232,86 @@ def evaluate(images, real_images=None, seed: int = 0) -> DigitReport:
         confident_fraction=confident_fraction(probabilities),
         histogram=histogram,
         min_class_share=float(histogram.min() / histogram.sum()),
+        frechet=frechet,
+        frechet_baseline=baseline,
+    )
+
+
+def comparison_table(reports: dict[str, DigitReport]) -> str:
+    """The rows of :meth:`DigitReport.rows` side by side, one column per report, as a
+    Markdown table (``gan_lib.tables.markdown``); a report without a value shows a dash."""
+    from gan_lib import tables
+
+    names = list(reports)
+    labels = list(dict.fromkeys(label for report in reports.values() for label, _ in report.rows()))
+    values = {name: dict(report.rows()) for name, report in reports.items()}
+    rows = [[label, *(values[name].get(label, "-") for name in names)] for label in labels]
+    return tables.markdown(["", *names], rows)
+
+
+def label_accuracy(probabilities, labels) -> float:
+    """The share of images whose most likely class is their label: for a conditional
+    generator, how often the digit it was asked for is the digit the classifier sees."""
+    p = _check_probabilities(probabilities)
+    labels = np.asarray(labels)
+    if labels.shape != (len(p),) or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"labels must be integers of shape ({len(p)},); got {labels.dtype} {labels.shape}")
+    return float((p.argmax(axis=1) == labels).mean())
+
+
+@dataclass(frozen=True)
+class ConditionalReport:
+    """Chapter 10's evaluation of images drawn for requested labels.
+
+    ``overall`` is :func:`evaluate` on all images; per class ``c`` (arrays of length 10):
+    ``accuracy[c]`` the label accuracy of the images asked to be ``c``, ``frechet[c]`` their
+    Fréchet distance to real digits ``c``, and ``frechet_baseline[c]`` the distance between
+    two disjoint halves of those real digits (same sample size).
+    """
+
+    overall: DigitReport
+    label_accuracy: float
+    accuracy: np.ndarray
+    frechet: np.ndarray
+    frechet_baseline: np.ndarray
+
+
+def evaluate_conditional(images, labels, real_images, real_labels, seed: int = 0) -> ConditionalReport:
+    """Label accuracy, classifier score, confident fraction and Fréchet distances, overall
+    and per class, of ``images`` generated for ``labels``, against real digits.
+
+    Per class ``c`` the real digits ``c`` are split at random (``seed``) into halves A and
+    B of at most as many digits as there are generated images of class ``c``; the baseline
+    is ``FD(A, B)`` and the distance ``FD(G_c, B)`` with as many generated images as A
+    holds, so both are estimated from equal sample sizes. Overall, the same holds with at
+    most ``2 * len(images)`` real digits, and the generated images are shuffled first, so
+    that the subset :func:`evaluate` compares holds every class (images are often given
+    sorted by label).
+    """
+    labels, real_labels = np.asarray(labels), np.asarray(real_labels)
+    probabilities, features = classify(images)
+    _, real_features = classify(real_images)
+    if real_labels.shape != (len(real_features),):
+        raise ValueError(f"real_labels must have shape ({len(real_features)},); got {real_labels.shape}")
+    rng = np.random.default_rng(seed)
+    frechet, baseline, accuracy = np.zeros(CLASSES), np.zeros(CLASSES), np.zeros(CLASSES)
+    for c in range(CLASSES):
+        mine, real = features[labels == c], real_features[real_labels == c]
+        half = min(len(real) // 2, len(mine))
+        if half < 2:
+            raise ValueError(
+                f"class {c}: need at least 4 real digits and 2 generated images; got "
+                f"{len(real)} real and {len(mine)} generated"
+            )
+        order = rng.permutation(len(real))
+        baseline[c] = frechet_distance(real[order[:half]], real[order[half : 2 * half]])
+        frechet[c] = frechet_distance(mine[:half], real[order[half : 2 * half]])
+        accuracy[c] = label_accuracy(probabilities[labels == c], labels[labels == c])
+    return ConditionalReport(
+        overall=evaluate(np.asarray(images)[rng.permutation(len(labels))],
+                         real_images=np.asarray(real_images)[: 2 * len(labels)], seed=seed),
+        label_accuracy=label_accuracy(probabilities, labels),
+        accuracy=accuracy,
         frechet=frechet,
         frechet_baseline=baseline,
     )

