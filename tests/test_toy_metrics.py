@@ -47,7 +47,7 @@ def test_js_from_samples_extremes():
     assert abs(far - np.log(2)) < 1e-6  # disjoint supports
     collapsed = metrics.js_from_samples(np.full(1000, 3.0), P_DATA)  # every sample equal
     assert 0.6 < collapsed <= np.log(2)
-    with pytest.raises(ValueError, match="finite samples"):
+    with pytest.raises(ValueError, match="samples must be finite"):
         metrics.js_from_samples([np.nan] * 20, P_DATA)
     with pytest.raises(ValueError, match="at least 10"):
         metrics.js_from_samples([1.0, 2.0], P_DATA)
@@ -88,7 +88,7 @@ def test_mode_coverage_refuses_bad_input():
         metrics.mode_coverage(np.zeros((5, 3)), centers, std=0.02)
     with pytest.raises(ValueError, match="NaN"):
         metrics.mode_coverage(np.full((5, 2), np.nan), centers, std=0.02)
-    with pytest.raises(ValueError, match="std must be positive"):
+    with pytest.raises(ValueError, match="std must be a positive number"):
         metrics.mode_coverage(np.zeros((5, 2)), centers, std=0.0)
 
 

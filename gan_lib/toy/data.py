@@ -12,20 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from gan_lib.probability import Gaussian, GaussianMixture
-
-
-def _generator(rng: np.random.Generator | int) -> np.random.Generator:
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) and rng >= 0:
-        return np.random.default_rng(int(rng))
-    raise TypeError(f"rng must be a numpy Generator or a non-negative integer seed; got {rng!r}")
-
-
-def _check_n(n) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive integer; got {n!r}")
-    return int(n)
+from gan_lib.validation import check_integer, check_number, check_rng
 
 
 def sampler_1d(density: Gaussian | GaussianMixture) -> Callable[[int, np.random.Generator | int], np.ndarray]:
@@ -35,15 +22,16 @@ def sampler_1d(density: Gaussian | GaussianMixture) -> Callable[[int, np.random.
         raise TypeError(f"density must be a Gaussian or GaussianMixture; got {type(density).__name__}")
 
     def sample(n: int, rng: np.random.Generator | int) -> np.ndarray:
-        return density.sample(_check_n(n), _generator(rng)).astype(np.float32)[:, None]
+        n = check_integer("n", n, at_least=1)
+        return density.sample(n, check_rng("rng", rng)).astype(np.float32)[:, None]
 
     return sample
 
 
 def ring_centers(modes: int = 8, radius: float = 2.0) -> np.ndarray:
     """The centers ``radius * (cos 2 pi k / modes, sin 2 pi k / modes)`` of the ring's modes."""
-    if modes < 1 or radius <= 0:
-        raise ValueError(f"need modes >= 1 and radius > 0; got modes={modes}, radius={radius}")
+    modes = check_integer("modes", modes, at_least=1)
+    radius = check_number("radius", radius, greater_than=0)
     angles = 2 * np.pi * np.arange(modes) / modes
     return radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
 
@@ -51,12 +39,12 @@ def ring_centers(modes: int = 8, radius: float = 2.0) -> np.ndarray:
 def ring_sampler(modes: int = 8, radius: float = 2.0, std: float = 0.02):
     """The ring of Gaussians of the VEEGAN/PacGAN experiments (Srivastava et al. 2017,
     Lin et al. 2018): an equal mixture of ``N(center_k, std^2 I)`` in 2-D."""
-    if std <= 0:
-        raise ValueError(f"std must be positive; got {std}")
+    std = check_number("std", std, greater_than=0)
     centers = ring_centers(modes, radius)
+    modes = len(centers)
 
     def sample(n: int, rng: np.random.Generator | int) -> np.ndarray:
-        n, rng = _check_n(n), _generator(rng)
+        n, rng = check_integer("n", n, at_least=1), check_rng("rng", rng)
         which = rng.integers(0, modes, n)
         return (centers[which] + std * rng.standard_normal((n, 2))).astype(np.float32)
 
