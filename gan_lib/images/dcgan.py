@@ -43,11 +43,6 @@ class ShapeCheckedModel(keras.Model):
         return super().__call__(inputs, *args, **kwargs)
 
 
-def _check_positive(**values) -> None:
-    for name, value in values.items():
-        check_integer(name, value, at_least=1)
-
-
 def generator(noise_dim: int = 64, width: int = 64, refine: bool = False, name: str = "generator") -> keras.Model:
     """G: ``z`` of shape (noise_dim,) -> an image (28, 28, 1) in [-1, 1].
 
@@ -60,7 +55,8 @@ def generator(noise_dim: int = 64, width: int = 64, refine: bool = False, name: 
     image from them (-> tanh): strokes are then drawn by a layer that sees a 3x3
     neighbourhood of 32 feature maps instead of a single output channel.
     """
-    _check_positive(noise_dim=noise_dim, width=width)
+    noise_dim = check_integer("noise_dim", noise_dim, at_least=1)
+    width = check_integer("width", width, at_least=1)
     layers = keras.layers
     z = keras.Input((noise_dim,), name="z")
     h = layers.Dense(7 * 7 * 2 * width, use_bias=False, name="project")(z)
@@ -93,7 +89,7 @@ def discriminator(width: int = 64, dropout: float = 0.3, depth: int = 2, name: s
     is judged by one linear layer on top; a third convolution (``depth=3``) sees 18x18
     patches and adds a nonlinear stage that can judge a digit's overall shape.
     """
-    _check_positive(width=width)
+    width = check_integer("width", width, at_least=1)
     if check_integer("depth", depth) not in (2, 3):
         raise ValueError(f"depth must be 2 or 3 strided convolutions; got {depth!r}")
     check_number("dropout", dropout, at_least=0, less_than=1)

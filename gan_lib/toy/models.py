@@ -22,21 +22,19 @@ from gan_lib.validation import check_integer, check_number, check_seed
 OPTIMIZERS = ("adam", "sgd")
 
 
-def _check_dims(**dims) -> None:
-    for name, value in dims.items():
-        check_integer(name, value, at_least=1)
-
-
-def _hidden_widths(name: str, hidden) -> dict:
-    """``hidden`` as ``{"hidden[0]": width, ...}`` for ``_check_dims``; a tuple or list."""
+def _check_hidden(hidden) -> tuple[int, ...]:
+    """Hidden-layer widths: a tuple or list of positive integers, returned as Python ints
+    (Keras layers refuse NumPy integers)."""
     if not isinstance(hidden, (tuple, list)):
-        raise TypeError(f"{name} must be a tuple of layer widths such as (64, 64); got {hidden!r}")
-    return {f"{name}[{i}]": h for i, h in enumerate(hidden)}
+        raise TypeError(f"hidden must be a tuple of layer widths such as (64, 64); got {hidden!r}")
+    return tuple(check_integer(f"hidden[{i}]", h, at_least=1) for i, h in enumerate(hidden))
 
 
 def mlp_generator(noise_dim: int, output_dim: int, hidden=(64, 64), name="generator") -> keras.Model:
     """G: z in R^noise_dim -> x in R^output_dim, an MLP with LeakyReLU(0.2) and a linear output."""
-    _check_dims(noise_dim=noise_dim, output_dim=output_dim, **_hidden_widths("hidden", hidden))
+    noise_dim = check_integer("noise_dim", noise_dim, at_least=1)
+    output_dim = check_integer("output_dim", output_dim, at_least=1)
+    hidden = _check_hidden(hidden)
     inputs = keras.Input((noise_dim,), name="z")
     h = inputs
     for width in hidden:
@@ -89,7 +87,9 @@ def mlp_discriminator(
     With ``minibatch_std=True``, a ``MinibatchStdDev`` feature is appended to the input of
     the last hidden layer.
     """
-    _check_dims(input_dim=input_dim, pack=pack, **_hidden_widths("hidden", hidden))
+    input_dim = check_integer("input_dim", input_dim, at_least=1)
+    pack = check_integer("pack", pack, at_least=1)
+    hidden = _check_hidden(hidden)
     if not isinstance(minibatch_std, bool):
         raise TypeError(f"minibatch_std must be True or False; got {minibatch_std!r}")
     inputs = keras.Input((input_dim,), name="x")
