@@ -122,8 +122,8 @@ def js_noise_floor(p_data, n: int, repeats: int = 5, seed: int = 0) -> tuple[flo
 class ModeCoverage:
     """Mode coverage of a set of samples under two rules, and the share of good samples.
 
-    ``modes_covered``: modes with at least one high-quality sample (the count of the
-    VEEGAN/PacGAN tables). ``modes_covered_strict``: modes with at least ``min_samples``
+    ``modes_covered``: modes with at least one high-quality sample (the count of
+    PacGAN's tables). ``modes_covered_strict``: modes with at least ``min_samples``
     of them. ``counts[k]`` is the number of high-quality samples nearest to mode ``k``.
     """
 
@@ -150,10 +150,11 @@ def mode_coverage(samples, centers, std: float, threshold: float = 3.0, min_samp
     the smallest Euclidean distance). Two counts of covered modes follow:
 
     * ``modes_covered``: a mode with at least one high-quality sample is covered. This is
-      the count behind those papers' tables (PacGAN's published evaluation code counts
-      the modes with a non-zero number of high-quality samples; both papers use 2,500
-      samples). It is lenient: one lucky sample suffices, so 2,500 points of uniform
-      noise over the ring's square cover some of its 8 modes.
+      the count behind PacGAN's tables (its published evaluation code, ``MetricLogger``
+      in github.com/fjxmlzn/PacGAN, counts the modes with a non-zero number of
+      high-quality samples; both papers use 2,500 samples). It is lenient: one lucky
+      sample suffices, so 2,500 points of uniform noise on [-2.6, 2.6]^2 cover 7 of the
+      ring's 8 modes (chapter 5).
     * ``modes_covered_strict``: a mode needs at least ``min_samples`` high-quality
       samples; by default a fifth of its fair share, ``fair_share_minimum(n, modes)``.
 
