@@ -22,6 +22,8 @@ from typing import TypeVar
 
 import numpy as np
 
+from gan_lib.validation import check_seed
+
 MODE_VARIABLE = "GAN_BOOK_MODE"
 PRECISION_VARIABLE = "GAN_BOOK_PRECISION"
 PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
@@ -77,9 +79,7 @@ def set_seed(seed: int) -> np.random.Generator:
     explicit ``seed`` or ``np.random.Generator`` rather than relying on global state;
     the global seeds only cover code a reader writes in a chapter.
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
-    seed = int(seed)
+    seed = check_seed("seed", seed)
     random.seed(seed)
     np.random.seed(seed)
     import tensorflow as tf

@@ -1,6 +1,7 @@
 """GAN losses computed from discriminator logits, numerically stable.
 
-Notation (DESIGN.md): the discriminator outputs a logit ``l``; ``D = sigmoid(l)`` is the
+Notation (the book's notation page, ``notation.md``; Goodfellow et al. 2014): the
+discriminator outputs a logit ``l``; ``D = sigmoid(l)`` is the
 probability that the input is real. The value function of Goodfellow et al. (2014),
 eq. (1), is ``V(D, G) = E_data[log D(x)] + E_z[log(1 - D(G(z)))]``.
 
@@ -12,6 +13,11 @@ Everything is written with the identities
 so no probability is ever rounded to 0 or 1 before its logarithm is taken: the losses
 stay finite and their gradients exact for logits of any size (``log(sigmoid(l))``
 overflows to ``-inf`` near ``l = -750`` in float64 and near ``l = -104`` in float32).
+
+Logits are checked by ``gan_lib.validation.check_logits``: real-valued, not empty and,
+called eagerly, finite (a NaN logit is an error, not a NaN loss). Integer logits become
+float32; real and fake logits of different float dtypes are both cast to the wider one
+(float32 with float64 gives float64), and the loss has that dtype.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import tensorflow as tf
+
+from gan_lib.validation import check_logit_pair, check_logits, check_number
 
 
 @dataclass(frozen=True)
@@ -67,12 +75,7 @@ def cross_entropy(generator: str = "non_saturating", real_label: float = 1.0) ->
 
 
 def _as_logits(name: str, logits) -> tf.Tensor:
-    logits = tf.convert_to_tensor(logits)
-    if logits.dtype.is_floating:
-        return logits
-    if logits.dtype.is_integer:
-        return tf.cast(logits, tf.float32)
-    raise TypeError(f"{name} must be a numeric tensor of logits; got dtype {logits.dtype.name}")
+    return check_logits(name, logits)
 
 
 def _check_same_shape(real_logits: tf.Tensor, fake_logits: tf.Tensor) -> None:
@@ -101,11 +104,9 @@ def discriminator_loss(real_logits, fake_logits, real_label: float = 1.0) -> tf.
     ``E_data[t softplus(-l_real) + (1 - t) softplus(l_real)]`` and the optimal discriminator
     ``t p_data / (p_data + p_g)`` never becomes fully confident. Fakes keep the target 0.
     """
-    real_logits = _as_logits("real_logits", real_logits)
-    fake_logits = _as_logits("fake_logits", fake_logits)
+    real_logits, fake_logits = check_logit_pair("real_logits", real_logits, "fake_logits", fake_logits)
     _check_same_shape(real_logits, fake_logits)
-    if not 0.5 < real_label <= 1.0:
-        raise ValueError(f"real_label must be in (0.5, 1]; got {real_label!r}")
+    real_label = check_number("real_label", real_label, greater_than=0.5, at_most=1)
     real_term = tf.nn.softplus(-real_logits)
     if real_label != 1.0:
         real_term = real_label * real_term + (1.0 - real_label) * tf.nn.softplus(real_logits)
@@ -144,6 +145,8 @@ GENERATOR_LOSSES = {
 
 def generator_loss(kind: str):
     """The generator loss called ``kind``: ``"minimax"`` or ``"non_saturating"``."""
+    if not isinstance(kind, str):
+        raise TypeError(f"generator loss must be a name, one of {sorted(GENERATOR_LOSSES)}; got {kind!r}")
     if kind not in GENERATOR_LOSSES:
         raise ValueError(f"generator loss must be one of {sorted(GENERATOR_LOSSES)}; got {kind!r}")
     return GENERATOR_LOSSES[kind]

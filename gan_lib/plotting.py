@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import matplotlib as mpl
 
+from gan_lib.validation import check_array, check_integer, check_number
+
 COLORS = {
     "data": "#1f77b4",
     "generator": "#ff7f0e",
@@ -40,6 +42,9 @@ def use_book_style() -> None:
 
 def reference_line(ax, value: float, label: str, axis: str = "y") -> None:
     """A grey dashed line marking a theoretical value, e.g. ``-log 4`` or ``D = 1/2``."""
+    if axis not in ("x", "y"):
+        raise ValueError(f"axis must be 'x' (a vertical line) or 'y' (a horizontal one); got {axis!r}")
+    value = check_number("value", value)
     draw = ax.axhline if axis == "y" else ax.axvline
     draw(value, color=COLORS["reference"], linestyle="--", linewidth=1.2, label=label)
 
@@ -85,6 +90,7 @@ def animation_html(fig, update, frames: int, interval: int = 200) -> str:
     from matplotlib import animation
     from matplotlib import pyplot as plt
 
+    frames = check_integer("frames", frames, at_least=1)
     anim = animation.FuncAnimation(fig, update, frames=frames, interval=interval)
     html = anim.to_jshtml()
     plt.close(fig)
@@ -97,6 +103,10 @@ def loss_curves(ax, history, smooth: int = 1):
     import numpy as np
 
     arrays = history.as_arrays() if hasattr(history, "as_arrays") else history
+    missing = [key for key in ("d_loss", "g_loss") if key not in arrays]
+    if missing:
+        raise ValueError(f"history must hold the keys 'd_loss' and 'g_loss'; {missing} missing")
+    smooth = check_integer("smooth", smooth, at_least=1)
     kernel = np.ones(smooth) / smooth
     for key, color, label in (("d_loss", "discriminator", "D loss"), ("g_loss", "generator", "G loss")):
         values = np.convolve(arrays[key], kernel, mode="valid")
@@ -140,11 +150,17 @@ def density_and_discriminator(
 def ring_samples(ax, samples, centers, std: float, title: str | None = None, limit: float = 2.6):
     """Generated 2-D samples (orange dots) over the modes of a ring of Gaussians (blue
     circles of radius 3 std: the VEEGAN/PacGAN "high quality" zone)."""
-    import numpy as np
     from matplotlib.patches import Circle
 
-    samples = np.asarray(samples, dtype=float)
-    for i, center in enumerate(np.asarray(centers, dtype=float)):
+    samples = check_array("samples", samples, ndim=2)
+    centers = check_array("centers", centers, ndim=2)
+    if samples.shape[1] != 2 or centers.shape[1] != 2:
+        raise ValueError(
+            f"samples and centers must be 2-D points, shapes (n, 2) and (modes, 2); got "
+            f"{samples.shape} and {centers.shape}"
+        )
+    std = check_number("std", std, greater_than=0)
+    for i, center in enumerate(centers):
         ax.add_patch(Circle(center, 3 * std, fill=False, color=COLORS["data"], linewidth=1.2,
                             label="mode (3 std)" if i == 0 else None))
     ax.scatter(samples[:, 0], samples[:, 1], s=2, alpha=0.4, color=COLORS["generator"], label="$G(z)$")
@@ -157,6 +173,8 @@ def image_grid(images, cols: int = 8, pad: int = 1):
     [0, 1] (``cols`` per row, ``pad`` pixels of white between them), ready for ``imshow``."""
     import numpy as np
 
+    cols = check_integer("cols", cols, at_least=1)
+    pad = check_integer("pad", pad, at_least=0)
     images = np.asarray(images, dtype=float)
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]

@@ -47,15 +47,25 @@ def _describe(value) -> str:
     return f"{text} ({type(value).__name__})"
 
 
-def _check_bounds(name: str, value, expected: str, greater_than, at_least, at_most, less_than):
+def _check_bounds(name: str, value, kind: str, greater_than, at_least, at_most, less_than):
+    """Raise a ValueError unless ``value`` (an ``int`` or a ``float``, ``kind`` names which)
+    lies within the bounds that are not None."""
+    article = "an" if kind == "integer" else "a"
     if greater_than is not None and not value > greater_than:
-        raise ValueError(f"{name} must be {expected} greater than {greater_than}; got {value!r}")
+        wanted = f"a positive {kind}" if greater_than == 0 else f"{article} {kind} greater than {greater_than}"
+        raise ValueError(f"{name} must be {wanted}; got {value!r}")
     if at_least is not None and not value >= at_least:
-        raise ValueError(f"{name} must be {expected} >= {at_least}; got {value!r}")
+        if at_least == 0:
+            wanted = f"a non-negative {kind}"
+        elif at_least == 1 and kind == "integer":
+            wanted = "a positive integer"
+        else:
+            wanted = f"{article} {kind} >= {at_least}"
+        raise ValueError(f"{name} must be {wanted}; got {value!r}")
     if at_most is not None and not value <= at_most:
-        raise ValueError(f"{name} must be {expected} <= {at_most}; got {value!r}")
+        raise ValueError(f"{name} must be {article} {kind} <= {at_most}; got {value!r}")
     if less_than is not None and not value < less_than:
-        raise ValueError(f"{name} must be {expected} less than {less_than}; got {value!r}")
+        raise ValueError(f"{name} must be {article} {kind} less than {less_than}; got {value!r}")
 
 
 def check_integer(
@@ -66,7 +76,7 @@ def check_integer(
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer; got {_describe(value)}")
     value = int(value)
-    _check_bounds(name, value, "an integer", greater_than, at_least, at_most, less_than)
+    _check_bounds(name, value, "integer", greater_than, at_least, at_most, less_than)
     return value
 
 
@@ -110,11 +120,11 @@ def check_number(
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number; got {_describe(value)}")
     value = float(value)
-    if np.isnan(value):
-        raise ValueError(f"{name} must be a number; got NaN")
     if finite and not np.isfinite(value):
         raise ValueError(f"{name} must be finite; got {value}")
-    _check_bounds(name, value, "a number", greater_than, at_least, at_most, less_than)
+    if np.isnan(value):
+        raise ValueError(f"{name} must be a number, not NaN")
+    _check_bounds(name, value, "number", greater_than, at_least, at_most, less_than)
     return value
 
 

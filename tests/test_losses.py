@@ -89,7 +89,7 @@ def test_shape_mismatch_is_a_clear_error():
 
 
 def test_non_numeric_logits_and_unknown_kind_are_errors():
-    with pytest.raises(TypeError, match="real_logits must be a numeric tensor"):
+    with pytest.raises(TypeError, match="real_logits must be a tensor of real-valued logits"):
         losses.discriminator_loss(["a"], [0.0])
     with pytest.raises(ValueError, match="generator loss must be one of"):
         losses.generator_loss("wasserstein")

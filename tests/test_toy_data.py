@@ -32,7 +32,7 @@ def test_ring_centers_lie_on_the_circle_evenly_spaced():
     np.testing.assert_allclose(np.linalg.norm(centers, axis=1), 2.0)
     np.testing.assert_allclose(centers[0], [2.0, 0.0], atol=1e-12)
     np.testing.assert_allclose(np.linalg.norm(np.diff(centers, axis=0), axis=1), 4 * np.sin(np.pi / 8))
-    with pytest.raises(ValueError, match="radius > 0"):
+    with pytest.raises(ValueError, match="radius must be a positive number"):
         data.ring_centers(8, 0.0)
 
 
@@ -50,7 +50,7 @@ def test_ring_sampler_modes_and_spread():
 
 
 def test_bad_arguments_are_refused():
-    with pytest.raises(ValueError, match="std must be positive"):
+    with pytest.raises(ValueError, match="std must be a positive number"):
         data.ring_sampler(std=0)
     with pytest.raises(TypeError, match="Gaussian or GaussianMixture"):
         data.sampler_1d("normal")

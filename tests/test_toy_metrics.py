@@ -47,7 +47,7 @@ def test_js_from_samples_extremes():
     assert abs(far - np.log(2)) < 1e-6  # disjoint supports
     collapsed = metrics.js_from_samples(np.full(1000, 3.0), P_DATA)  # every sample equal
     assert 0.6 < collapsed <= np.log(2)
-    with pytest.raises(ValueError, match="finite samples"):
+    with pytest.raises(ValueError, match="samples must be finite"):
         metrics.js_from_samples([np.nan] * 20, P_DATA)
     with pytest.raises(ValueError, match="at least 10"):
         metrics.js_from_samples([1.0, 2.0], P_DATA)
@@ -88,7 +88,7 @@ def test_mode_coverage_refuses_bad_input():
         metrics.mode_coverage(np.zeros((5, 3)), centers, std=0.02)
     with pytest.raises(ValueError, match="NaN"):
         metrics.mode_coverage(np.full((5, 2), np.nan), centers, std=0.02)
-    with pytest.raises(ValueError, match="std must be positive"):
+    with pytest.raises(ValueError, match="std must be a positive number"):
         metrics.mode_coverage(np.zeros((5, 2)), centers, std=0.0)
 
 
@@ -100,3 +100,22 @@ def test_kde_on_grid_accepts_a_float32_grid_and_refuses_an_uneven_one():
     assert abs(density.sum() * (grid32[1] - grid32[0]) - 1) < 1e-6
     with pytest.raises(ValueError, match="evenly spaced"):
         metrics.kde_on_grid(samples, np.geomspace(1, 10, 50) - 6)
+
+
+def test_strict_count_asks_each_mode_for_a_fifth_of_its_fair_share():
+    assert metrics.fair_share_minimum(2500, 8) == 63  # ceil(2500 / 40) = ceil(62.5)
+    assert metrics.fair_share_minimum(2500, 25) == 20
+    assert metrics.fair_share_minimum(10, 8) == 1
+    centers = data.ring_centers()
+    real = metrics.mode_coverage(data.ring_sampler()(2500, 0), centers, std=0.02)
+    assert real.modes_covered == real.modes_covered_strict == 8 and real.min_samples == 63
+    # Uniform noise on the square of chapter 5's figures: lenient 7 of 8, strict none.
+    noise = np.random.default_rng(0).uniform(-2.6, 2.6, (2500, 2))
+    lenient = metrics.mode_coverage(noise, centers, std=0.02)
+    assert (lenient.modes_covered, lenient.modes_covered_strict) == (7, 0)
+    # A generator that starves one mode: 62 samples there are one short of the minimum.
+    starved = np.concatenate([np.repeat(centers[:1], 62, axis=0), np.repeat(centers[1:], 348, axis=0)])
+    result = metrics.mode_coverage(starved, centers, std=0.02)
+    assert len(starved) == 2498 and result.min_samples == 63
+    assert (result.modes_covered, result.modes_covered_strict) == (8, 7)
+    assert metrics.mode_coverage(starved, centers, std=0.02, min_samples=62).modes_covered_strict == 8

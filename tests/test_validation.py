@@ -24,7 +24,7 @@ def test_integer_accepts_python_and_numpy_integers(value):
 
 @pytest.mark.parametrize(
     "value, kind",
-    [(True, "bool"), (np.bool_(True), "bool"), (3.0, "float"), (np.float64(3), "float64"),
+    [(True, "bool"), (np.bool_(True), "bool_?"), (3.0, "float"), (np.float64(3), "float64"),
      ("3", "str"), (None, "NoneType"), ([3], "list")],
 )
 def test_integer_refuses_other_kinds_with_a_type_error_naming_all_three(value, kind):
@@ -34,19 +34,23 @@ def test_integer_refuses_other_kinds_with_a_type_error_naming_all_three(value, k
 
 def test_integer_bounds():
     assert check_integer("k", 0, at_least=0) == 0
-    with pytest.raises(ValueError, match=r"k must be an integer >= 1; got 0"):
+    with pytest.raises(ValueError, match=r"k must be a positive integer; got 0"):
         check_integer("k", 0, at_least=1)
+    with pytest.raises(ValueError, match=r"k must be an integer >= 2; got 1"):
+        check_integer("k", 1, at_least=2)
     with pytest.raises(ValueError, match=r"k must be an integer less than 28; got 28"):
         check_integer("k", 28, less_than=28)
-    with pytest.raises(ValueError, match=r"greater than 2"):
+    with pytest.raises(ValueError, match=r"k must be an integer greater than 2; got 2"):
         check_integer("k", np.int64(2), greater_than=2)
     with pytest.raises(ValueError, match=r"<= 5"):
         check_integer("k", 6, at_most=5)
+    with pytest.raises(ValueError, match=r"k must be a positive integer; got -3"):
+        check_integer("k", -3, greater_than=0)
 
 
 def test_seed_is_a_non_negative_integer():
     assert check_seed("seed", np.int64(7)) == 7
-    with pytest.raises(ValueError, match="seed must be an integer >= 0; got -1"):
+    with pytest.raises(ValueError, match="seed must be a non-negative integer; got -1"):
         check_seed("seed", -1)
     with pytest.raises(TypeError, match="seed must be an integer"):
         check_seed("seed", 1.0)
@@ -60,7 +64,7 @@ def test_rng_from_a_seed_or_a_generator():
         check_rng("rng", None)
     with pytest.raises(TypeError, match=r"rng must be a seed.*\(str\)"):
         check_rng("rng", "0")
-    with pytest.raises(ValueError, match="rng must be an integer >= 0"):
+    with pytest.raises(ValueError, match="rng must be a non-negative integer"):
         check_rng("rng", -3)
 
 
@@ -77,15 +81,19 @@ def test_number_refuses_strings_bools_arrays_and_complex(value):
 
 
 def test_number_refuses_nan_infinity_and_out_of_range():
-    with pytest.raises(ValueError, match="std must be a number; got NaN"):
+    with pytest.raises(ValueError, match="std must be finite; got nan"):
         check_number("std", float("nan"))
     with pytest.raises(ValueError, match="std must be finite; got inf"):
         check_number("std", np.inf)
     assert check_number("limit", np.inf, finite=False) == np.inf
-    with pytest.raises(ValueError, match="must be a number; got NaN"):
+    with pytest.raises(ValueError, match="limit must be a number, not NaN"):
         check_number("limit", np.nan, finite=False)
-    with pytest.raises(ValueError, match=r"std must be a number greater than 0; got -1.0"):
+    with pytest.raises(ValueError, match=r"std must be a positive number; got -1.0"):
         check_number("std", -1, greater_than=0)
+    with pytest.raises(ValueError, match=r"rate must be a non-negative number; got -0.5"):
+        check_number("rate", -0.5, at_least=0)
+    with pytest.raises(ValueError, match=r"x must be a number greater than 0.5; got 0.5"):
+        check_number("x", 0.5, greater_than=0.5)
     with pytest.raises(ValueError, match=r"real_label must be a number <= 1"):
         check_number("real_label", 1.5, greater_than=0.5, at_most=1)
 

@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 from tensorflow import keras
 
 from gan_lib.images import dcgan
-from gan_lib.images.mnist import CLASSES, IMAGE_SHAPE
+from gan_lib.images.mnist import NUM_CLASSES, IMAGE_SHAPE
 
 LABEL_MODES = ("concat", "projection")
 
@@ -40,7 +40,7 @@ def _label_input() -> keras.KerasTensor:
 
 
 def generator(noise_dim: int = 64, width: int = 64, refine: bool = True, embed_dim: int = 16,
-              classes: int = CLASSES, name: str = "conditional_generator") -> keras.Model:
+              classes: int = NUM_CLASSES, name: str = "conditional_generator") -> keras.Model:
     """G: ``[z, y]``, z of shape (noise_dim,) and integer labels y of shape (), -> an
     image (28, 28, 1) in [-1, 1].
 
@@ -56,7 +56,7 @@ def generator(noise_dim: int = 64, width: int = 64, refine: bool = True, embed_d
 
 
 def discriminator(width: int = 64, dropout: float = 0.3, depth: int = 3, label_mode: str = "projection",
-                  classes: int = CLASSES, name: str = "conditional_discriminator") -> keras.Model:
+                  classes: int = NUM_CLASSES, name: str = "conditional_discriminator") -> keras.Model:
     """D: ``[x, y]``, an image (28, 28, 1) in [-1, 1] and an integer label, -> one logit.
 
     ``label_mode="concat"``: one-hot(y) broadcast to (28, 28, classes), stacked onto x
@@ -95,7 +95,7 @@ class ConditionalRecipe(dcgan.Recipe):
 
     label_mode: str = "projection"
     embed_dim: int = 16
-    classes: int = CLASSES
+    classes: int = NUM_CLASSES
 
 
 # Chapter 10's recipe (and `gan-book train conditional`'s): chapter 6's book recipe with

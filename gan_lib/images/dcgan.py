@@ -26,7 +26,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from tensorflow import keras
 
-IMAGE_SHAPE = (28, 28, 1)
+from gan_lib.images.mnist import IMAGE_SHAPE
+from gan_lib.validation import check_integer, check_number, check_seed
 
 
 @keras.utils.register_keras_serializable(package="gan_lib")
@@ -55,12 +56,6 @@ class ShapeCheckedModel(keras.Model):
         return super().__call__(inputs, *args, **kwargs)
 
 
-def _check_positive(**values) -> None:
-    for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer; got {value!r}")
-
-
 def generator(noise_dim: int = 64, width: int = 64, refine: bool = False, name: str = "generator") -> keras.Model:
     """G: ``z`` of shape (noise_dim,) -> an image (28, 28, 1) in [-1, 1].
 
@@ -73,7 +68,8 @@ def generator(noise_dim: int = 64, width: int = 64, refine: bool = False, name: 
     image from them (-> tanh): strokes are then drawn by a layer that sees a 3x3
     neighbourhood of 32 feature maps instead of a single output channel.
     """
-    _check_positive(noise_dim=noise_dim, width=width)
+    noise_dim = check_integer("noise_dim", noise_dim, at_least=1)
+    width = check_integer("width", width, at_least=1)
     z = keras.Input((noise_dim,), name="z")
     return ShapeCheckedModel(z, upsample_to_image(z, width, refine), name=name)
 
@@ -112,11 +108,10 @@ def discriminator(width: int = 64, dropout: float = 0.3, depth: int = 2, name: s
     is judged by one linear layer on top; a third convolution (``depth=3``) sees 18x18
     patches and adds a nonlinear stage that can judge a digit's overall shape.
     """
-    _check_positive(width=width)
-    if depth not in (2, 3):
+    width = check_integer("width", width, at_least=1)
+    if check_integer("depth", depth) not in (2, 3):
         raise ValueError(f"depth must be 2 or 3 strided convolutions; got {depth!r}")
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout must be in [0, 1); got {dropout!r}")
+    check_number("dropout", dropout, at_least=0, less_than=1)
     x = keras.Input(IMAGE_SHAPE, name="image")
     # float32 logits under mixed precision
     logit = keras.layers.Dense(1, name="logit", dtype="float32")(
@@ -175,14 +170,14 @@ def diff_augment(translation: int = 2, cutout: int = 0):
     """
     import tensorflow as tf
 
-    for name, value in (("translation", translation), ("cutout", cutout)):
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 28:
-            raise ValueError(f"{name} must be an integer number of pixels in [0, 28); got {value!r}")
+    side = IMAGE_SHAPE[0]
+    translation = check_integer("translation (pixels)", translation, at_least=0, less_than=side)
+    cutout = check_integer("cutout (pixels)", cutout, at_least=0, less_than=side)
 
     def augment(images, seed):
         seeds = tf.random.experimental.stateless_split(tf.cast(seed, tf.int64), 2)
         batch = tf.shape(images)[0]
-        size = tf.range(28)
+        size = tf.range(side)
         background = tf.constant(-1.0, images.dtype)  # float32, bfloat16 or float16
         if translation:
             m = translation
@@ -194,7 +189,7 @@ def diff_augment(translation: int = 2, cutout: int = 0):
             images = tf.gather(images, cols, axis=2, batch_dims=1)
         if cutout:
             corner = tf.random.stateless_uniform(
-                (batch, 2), seeds[1], minval=-(cutout // 2), maxval=28 - cutout // 2, dtype=tf.int32
+                (batch, 2), seeds[1], minval=-(cutout // 2), maxval=side - cutout // 2, dtype=tf.int32
             )
             inside_rows = (size[None, :] >= corner[:, :1]) & (size[None, :] < corner[:, :1] + cutout)
             inside_cols = (size[None, :] >= corner[:, 1:]) & (size[None, :] < corner[:, 1:] + cutout)
@@ -303,7 +298,7 @@ def make_trainer(recipe: Recipe = Recipe(), seed: int = 0, strategy=None, jit_co
 
     from gan_lib.training import GANTrainer
 
-    keras.utils.set_random_seed(seed)
+    keras.utils.set_random_seed(check_seed("seed", seed))
     augment = None
     if recipe.translation or recipe.cutout:
         augment = diff_augment(recipe.translation, recipe.cutout)

@@ -28,10 +28,12 @@ from pathlib import Path
 import numpy as np
 from scipy import linalg
 
+from gan_lib.images.mnist import IMAGE_SHAPE, NUM_CLASSES
+from gan_lib.validation import check_array, check_integer, check_number, check_seed
+
 ASSETS = Path(__file__).parent / "assets"
 WEIGHTS_FILE = ASSETS / "mnist_classifier.weights.npz"
 PROVENANCE_FILE = ASSETS / "mnist_classifier.json"
-CLASSES = 10
 FEATURES = 128
 CONFIDENCE = 0.9
 
@@ -46,7 +48,7 @@ def build_classifier():
     """
     from tensorflow import keras
 
-    inputs = keras.Input((28, 28, 1), name="image")
+    inputs = keras.Input(IMAGE_SHAPE, name="image")
     h = inputs
     for block, width in enumerate((32, 64, 128)):
         for _ in range(2 if block < 2 else 1):
@@ -58,7 +60,7 @@ def build_classifier():
     h = keras.layers.GlobalAveragePooling2D()(h)
     features = keras.layers.Dense(FEATURES, activation="relu", name="features")(h)
     h = keras.layers.Dropout(0.3)(features)
-    probabilities = keras.layers.Dense(CLASSES, activation="softmax", name="probabilities")(h)
+    probabilities = keras.layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(h)
     return keras.Model(inputs, [probabilities, features], name="mnist_classifier")
 
 
@@ -88,18 +90,14 @@ def provenance() -> dict:
     return json.loads(PROVENANCE_FILE.read_text())
 
 
-def _check_images(images) -> np.ndarray:
-    images = np.asarray(images, dtype=np.float32)
-    if images.ndim != 4 or images.shape[1:] != (28, 28, 1):
-        raise ValueError(f"images must have shape (N, 28, 28, 1); got {images.shape}")
-    if len(images) == 0:
-        raise ValueError("images is empty")
-    if not np.isfinite(images).all():
-        raise ValueError("images contain NaN or infinity")
+def _check_images(name: str, images) -> np.ndarray:
+    images = check_array(name, images, dtype=np.float32)
+    if images.shape[1:] != IMAGE_SHAPE:
+        raise ValueError(f"{name} must have shape (N, 28, 28, 1); got {images.shape}")
     low, high = float(images.min()), float(images.max())
     if low < -1.001 or high > 1.001:
         raise ValueError(
-            f"images must be scaled to [-1, 1] (like gan_lib.images.mnist and a tanh generator); "
+            f"{name} must be scaled to [-1, 1] (like gan_lib.images.mnist and a tanh generator); "
             f"got values in [{low:.3g}, {high:.3g}]"
         )
     return images
@@ -107,7 +105,8 @@ def _check_images(images) -> np.ndarray:
 
 def classify(images, batch_size: int = 1000) -> tuple[np.ndarray, np.ndarray]:
     """Class probabilities ``p(y|x)`` (N, 10) and penultimate features (N, 128) of ``images``."""
-    images = _check_images(images)
+    images = _check_images("images", images)
+    batch_size = check_integer("batch_size", batch_size, at_least=1)
     model = load_classifier()
     probabilities, features = [], []
     for start in range(0, len(images), batch_size):
@@ -118,8 +117,8 @@ def classify(images, batch_size: int = 1000) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _check_probabilities(probabilities) -> np.ndarray:
-    p = np.asarray(probabilities, dtype=np.float64)
-    if p.ndim != 2 or len(p) == 0:
+    p = check_array("probabilities", probabilities, ndim=2)
+    if p.shape[1] < 1:
         raise ValueError(f"probabilities must have shape (N, classes); got {p.shape}")
     if (p < 0).any() or not np.allclose(p.sum(axis=1), 1.0, atol=1e-4):
         raise ValueError("each row of probabilities must be a distribution (non-negative, sum 1)")
@@ -143,12 +142,14 @@ def class_histogram(probabilities) -> np.ndarray:
 
 def coverage(probabilities, min_share: float = 0.0) -> int:
     """The number of classes that receive more than ``min_share`` of the images."""
+    min_share = check_number("min_share", min_share, at_least=0, less_than=1)
     histogram = class_histogram(probabilities)
     return int((histogram / histogram.sum() > min_share).sum())
 
 
 def confident_fraction(probabilities, threshold: float = CONFIDENCE) -> float:
     """The fraction of images whose most likely class has probability >= ``threshold``."""
+    threshold = check_number("threshold", threshold, greater_than=0, at_most=1)
     return float((_check_probabilities(probabilities).max(axis=1) >= threshold).mean())
 
 
@@ -161,9 +162,12 @@ def frechet_distance(features_a, features_b) -> float:
     moments; estimated from samples it is positive even for two samples of one
     distribution, so compare it with that baseline (``evaluate`` does).
     """
-    a, b = (np.asarray(f, dtype=np.float64) for f in (features_a, features_b))
-    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1]:
-        raise ValueError(f"features must be (N, d) arrays with equal d; got {a.shape} and {b.shape}")
+    a = check_array("features_a", features_a, ndim=2)
+    b = check_array("features_b", features_b, ndim=2)
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(
+            f"features_a and features_b must be (N, d) arrays with equal d; got {a.shape} and {b.shape}"
+        )
     if min(len(a), len(b)) < 2:
         raise ValueError("need at least 2 feature vectors on each side")
     mu_a, mu_b = a.mean(axis=0), b.mean(axis=0)
@@ -195,7 +199,7 @@ class DigitReport:
             ("images", f"{self.n:,}"),
             ("classifier score (max 10)", f"{self.classifier_score:.2f}"),
             (f"confident (p >= {CONFIDENCE})", f"{self.confident_fraction:.1%}"),
-            ("classes with >= 4% of images", f"{int((self.histogram / self.n >= 0.04).sum())} / 10"),
+            ("classes with >= 4% of images", f"{int((self.histogram / self.n >= 0.04).sum())} / {NUM_CLASSES}"),
             ("smallest class share", f"{self.min_class_share:.1%}"),
         ]
         if self.frechet is not None:
@@ -211,11 +215,12 @@ def evaluate(images, real_images=None, seed: int = 0) -> DigitReport:
     baseline is ``FD(A, B)`` and the reported distance ``FD(G, B)``, with ``G`` as many
     generated images as A holds, so both distances are estimated from equal sample sizes.
     """
+    seed = check_seed("seed", seed)
     probabilities, features = classify(images)
     histogram = class_histogram(probabilities)
     frechet = baseline = None
     if real_images is not None:
-        _, real_features = classify(real_images)
+        _, real_features = classify(_check_images("real_images", real_images))
         half = len(real_features) // 2
         if half < 2 or len(features) < half:
             raise ValueError(
@@ -294,8 +299,8 @@ def evaluate_conditional(images, labels, real_images, real_labels, seed: int = 0
     if real_labels.shape != (len(real_features),):
         raise ValueError(f"real_labels must have shape ({len(real_features)},); got {real_labels.shape}")
     rng = np.random.default_rng(seed)
-    frechet, baseline, accuracy = np.zeros(CLASSES), np.zeros(CLASSES), np.zeros(CLASSES)
-    for c in range(CLASSES):
+    frechet, baseline, accuracy = np.zeros(NUM_CLASSES), np.zeros(NUM_CLASSES), np.zeros(NUM_CLASSES)
+    for c in range(NUM_CLASSES):
         mine, real = features[labels == c], real_features[real_labels == c]
         half = min(len(real) // 2, len(mine))
         if half < 2:

