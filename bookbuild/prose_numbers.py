@@ -65,6 +65,7 @@ ALLOWED: dict[str, dict[str, str]] = {
     "04_toy_gan_1d": {
         "1.25": "premise of an exercise (a loss value the reader is given)",
         "0.068": "exercise solution: (log 4 - 1.25) / 2, arithmetic on the premise",
+        "20,000": "exercise solution (helper course's cell): full mode's sample count",
     },
     "07_debugging_lab": {
         "50176": "arithmetic on the code's shapes: 28 * 28 * 64",
