@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-
 from dataclasses import dataclass
 
 import numpy as np
