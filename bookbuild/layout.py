@@ -13,6 +13,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
 IMAGES = ROOT / "images"
+STATIC = ROOT / "_static"  # the book's CSS (Jupyter Book includes it in every page)
 TOC = ROOT / "_toc.yml"
 CONFIG = ROOT / "_config.yml"
 BIBLIOGRAPHY = ROOT / "references.bib"
@@ -63,7 +64,7 @@ def stage_sources(stage: Path, leave_out: tuple[str, ...] = ()) -> None:
     """Copy the book's sources except the notebooks into a fresh ``stage`` folder.
 
     Copies the bibliography, every root Markdown page but README and ``leave_out`` (stems),
-    and the non-notebook files of ``chapters/`` and ``images/``. The caller writes
+    and the non-notebook files of ``chapters/``, ``images/`` and ``_static/``. The caller writes
     ``_toc.yml``, ``_config.yml`` and the notebooks.
     """
     if stage.exists():
@@ -74,7 +75,7 @@ def stage_sources(stage: Path, leave_out: tuple[str, ...] = ()) -> None:
         if page.stem not in NOT_BOOK_PAGES + leave_out:
             shutil.copy(page, stage / page.name)
     ignore = shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints")
-    for folder in (CHAPTERS, IMAGES):
+    for folder in (CHAPTERS, IMAGES, STATIC):
         if folder.is_dir():
             shutil.copytree(folder, stage / folder.name, ignore=ignore, dirs_exist_ok=True)
     (stage / CHAPTERS.name).mkdir(exist_ok=True)

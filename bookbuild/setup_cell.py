@@ -22,8 +22,9 @@ def setup_cell_source() -> str:
     """Source of the first code cell of every chapter."""
     url, branch = repository()
     return (
-        "# Setup, the same in every chapter: import gan_lib (installing it from the book's\n"
-        "# repository if missing, e.g. in Colab; Colab's TensorFlow is kept), then mode and seed.\n"
+        "# Setup, the same in every chapter: import gan_lib (installing it from the\n"
+        "# book's repository if missing, e.g. in Colab, keeping Colab's TensorFlow),\n"
+        "# then set the mode and the seed.\n"
         "try:\n"
         "    from gan_lib import config\n"
         "except ImportError:\n"

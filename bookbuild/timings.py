@@ -8,13 +8,14 @@
 Each chapter runs in a fresh kernel in full mode, as in Colab's "Run all". The results go
 to ``chapter_timings.json`` (seconds, CPU cores, load average before the run, date, and
 the accelerator: only "CPU" can be measured on this project's machines), then into the
-"Run time" column of the chapter map in ``intro.md``. With ``--chapters``, the line
+"Run time" column of the chapter map in ``intro.md``. These two are the only places a
+reader sees a run time; ``tests/test_prose_numbers.py`` fails on any other. With ``--chapters``, the line
 ``**Run time:** ...`` in each chapter's title cell is written (added after the title if
 missing), so the chapter states up front how long it takes.
 
 A Colab CPU runtime has 2 virtual cores, like the machine the recorded times come from;
 a load average well above the core count means other jobs competed and the time is an
-overestimate. The record says so next to the number.
+overestimate: the record keeps the load next to the number, for the README.
 """
 
 from __future__ import annotations
@@ -73,23 +74,22 @@ def measure(path: Path, timeout: int, executed: Path | None = None) -> dict:
 
 
 def describe(entry: dict | None) -> str:
-    """Human wording of one record: '2 min on 2 CPU cores' (+ contention note)."""
+    """Reader wording of one record: 'about 2 min on 2 CPU cores'.
+
+    The load average before the run stays in the record (and the README): a reader page
+    shows the measurement, not the state of the machine it was taken on."""
     if entry is None:
         return NOT_MEASURED
     seconds = entry["seconds"]
     amount = f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
-    text = f"about {amount} on {entry['cores']} CPU cores"
-    if entry["load_before"] > entry["cores"]:
-        text += " (measured on a busy machine: an overestimate)"
-    return text
+    return f"about {amount} on {entry['cores']} CPU cores"
 
 
 def run_time_sentence(entry: dict | None) -> str:
-    cpu = describe(entry)
-    return (
-        f"**Run time:** full mode, {cpu} (like a Colab CPU runtime); "
-        "on a Colab GPU runtime: not measured yet."
-    )
+    """The chapter's one statement of its run time (its title cell)."""
+    if entry is None:
+        return f"**Run time:** full mode, {NOT_MEASURED}."
+    return f"**Run time:** full mode, {describe(entry)}, like a Colab CPU runtime."
 
 
 def write_intro(record: dict) -> None:

