@@ -72,7 +72,7 @@ def test_keras_path_joins_train_and_test(monkeypatch, capsys):
     monkeypatch.setattr(keras.datasets, "mnist", FakeMnist)
     digits = mnist.load_mnist(seed=3)
     assert digits.source == "keras" and len(digits) == 70
-    assert "70 images from keras.datasets.mnist" in capsys.readouterr().out
+    assert "70 images, keras.datasets.mnist" in capsys.readouterr().out
     pixels = np.concatenate([x_train, x_test])
     order = np.random.default_rng(3).permutation(70)
     np.testing.assert_allclose(digits.images[..., 0], pixels[order] / 127.5 - 1.0, atol=1e-6)

@@ -159,13 +159,13 @@ def test_non_finite_loss_stops_training_with_the_step():
 @pytest.mark.parametrize(
     "kwargs, fit_kwargs, message",
     [
-        ({"d_steps": 0}, {}, r"d_steps \(k\) must be an integer >= 1"),
+        ({"d_steps": 0}, {}, r"d_steps \(k\) must be a positive integer"),
         ({"generator_optimizer": keras.optimizers.Adam(0.0)}, {}, "learning rate must be positive"),
         ({"discriminator_optimizer": keras.optimizers.SGD(-0.1)}, {}, "learning rate must be positive"),
-        ({}, {"batch_size": 0}, "batch_size must be an integer >= 1"),
-        ({}, {"batch_size": -4}, "batch_size must be an integer >= 1"),
-        ({}, {"callback_every": 0}, "callback_every must be an integer >= 1"),
-        ({"noise_dim": 0}, {}, "noise_dim must be an integer >= 1"),
+        ({}, {"batch_size": 0}, "batch_size must be a positive integer"),
+        ({}, {"batch_size": -4}, "batch_size must be a positive integer"),
+        ({}, {"callback_every": 0}, "callback_every must be a positive integer"),
+        ({"noise_dim": 0}, {}, "noise_dim must be a positive integer"),
         ({"generator_loss": "wasserstein"}, {}, "wasserstein"),
     ],
 )

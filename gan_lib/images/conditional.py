@@ -31,6 +31,7 @@ from tensorflow import keras
 
 from gan_lib.images import dcgan
 from gan_lib.images.mnist import IMAGE_SHAPE, NUM_CLASSES
+from gan_lib.validation import check_integer
 
 LABEL_MODES = ("concat", "projection")
 
@@ -47,7 +48,8 @@ def generator(noise_dim: int = 64, width: int = 64, refine: bool = True, embed_d
     Embedding(y) to ``embed_dim`` numbers -> concatenated with z -> the DCGAN generator's
     body (:func:`gan_lib.images.dcgan.generator`).
     """
-    dcgan._check_positive(noise_dim=noise_dim, width=width, embed_dim=embed_dim, classes=classes)
+    for name, value in (("noise_dim", noise_dim), ("width", width), ("embed_dim", embed_dim), ("classes", classes)):
+        check_integer(name, value, at_least=1)
     z = keras.Input((noise_dim,), name="z")
     y = _label_input()
     code = keras.layers.Embedding(classes, embed_dim, name="label_embedding")(y)
@@ -64,7 +66,8 @@ def discriminator(width: int = 64, dropout: float = 0.3, depth: int = 3, label_m
     ``label_mode="projection"``: x -> the DCGAN discriminator's body -> phi(x);
     logit = Dense(1)(phi) + Embedding(y) . phi (Miyato and Koyama 2018).
     """
-    dcgan._check_positive(width=width, classes=classes)
+    for name, value in (("width", width), ("classes", classes)):
+        check_integer(name, value, at_least=1)
     if label_mode not in LABEL_MODES:
         raise ValueError(f"label_mode must be one of {LABEL_MODES}; got {label_mode!r}")
     if depth not in (2, 3):
