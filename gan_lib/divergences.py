@@ -120,6 +120,12 @@ def _total_variation_conjugate(t):
     return np.where(t <= 0.5, np.maximum(t, -0.5), np.inf)
 
 
+def _minus_log(u):
+    """``-log u``, ``+inf`` at ``u = 0``."""
+    with np.errstate(divide="ignore"):
+        return -np.log(u)
+
+
 def _gan_generator(u):
     """``u log u - (u + 1) log(u + 1)``; the JS generator is half of it plus ``(u + 1) log(2) / 2``."""
     u = np.asarray(u, dtype=float)
@@ -146,7 +152,7 @@ DIVERGENCES: dict[str, FDivergence] = {
         FDivergence(
             name="reverse_kl",
             label=r"$\mathrm{KL}(Q\,\|\,P)$",
-            generator=lambda u: -np.log(u),
+            generator=_minus_log,
             conjugate=lambda t: _on_domain(t, 0.0, lambda s: -1.0 - np.log(-s)),
             conjugate_domain=(-np.inf, 0.0),
             critic_of_log_ratio=lambda r: -np.exp(-r),

@@ -260,6 +260,8 @@ def test_variational_bound_equals_the_divergence_at_the_optimal_critic(pair, nam
 @pytest.mark.parametrize("pair", BOUND_PAIRS, ids=str)
 def test_perturbed_critics_give_lower_bounds(pair, name):
     p, q = pair
+    if name == "total_variation" and isinstance(p, GaussianMixture):
+        pytest.skip("T* jumps where p = q; quadrature of perturbed jumps takes a minute here")
     div = dv.divergence(name)
     exact = dv.f_divergence(p, q, name)
     t_star = div.optimal_critic(p, q)
