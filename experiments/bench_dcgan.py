@@ -207,7 +207,7 @@ class GanLib:
         self.images_seen += (self.trainer.step - before) * self.batch_size
 
     def sample(self, noise):
-        generator = self.trainer.ema_generator or self.trainer.generator
+        generator = self.trainer.sampling_generator
         return generator(noise, training=False)
 
 

@@ -90,7 +90,7 @@ def run(name: str, recipe: dcgan.Recipe, digits, steps: int, eval_every: int, se
     seconds = time.perf_counter() - start - evaluating[0]
     final_noise = np.random.default_rng(seed + 2).standard_normal((10_000, recipe.noise_dim), dtype=np.float32)
     if samples_dir is not None:
-        model = trainer.ema_generator or trainer.generator
+        model = trainer.sampling_generator
         np.save(Path(samples_dir) / f"{name}.npy", np.asarray(model(final_noise[:64], training=False)))
     final = {"raw": judge(trainer.generator, final_noise, digits.images)}
     if trainer.ema_generator is not None:

@@ -16,7 +16,54 @@ overflows to ``-inf`` near ``l = -750`` in float64 and near ``l = -104`` in floa
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import tensorflow as tf
+
+
+@dataclass(frozen=True)
+class Objective:
+    """What a GAN trains: the two players' losses and an optional penalty on D.
+
+    ``discriminator_loss(real_logits, fake_logits) -> scalar`` is what D descends;
+    ``generator_loss(fake_logits) -> scalar`` is what G descends;
+    ``penalty(discriminator, real, fake, seed) -> scalar``, when given, is added to the
+    discriminator's loss (a gradient penalty such as WGAN-GP's or R1). ``discriminator``
+    is a function ``x -> logits`` (in conditional training the labels of the batch are
+    already bound to it), ``real`` and ``fake`` are the batches D just judged (after any
+    augmentation), and ``seed`` is a stateless seed (shape (2,), int64), unique to the
+    discriminator update, for random draws such as interpolation weights.
+
+    ``probability_outputs`` says how the trainer reports D's mean outputs (history keys
+    ``d_real`` and ``d_fake``): ``True`` for the cross-entropy game, where they are the
+    mean ``D = sigmoid(l)`` (1/2 at equilibrium); ``False`` for critics (Wasserstein,
+    hinge), where they are the mean raw output ``l``.
+
+    ``GANTrainer(generator_loss="non_saturating")`` is ``cross_entropy("non_saturating")``.
+    """
+
+    name: str
+    discriminator_loss: Callable
+    generator_loss: Callable
+    penalty: Callable | None = None
+    probability_outputs: bool = True
+
+
+def cross_entropy(generator: str = "non_saturating", real_label: float = 1.0) -> Objective:
+    """The game of Goodfellow et al. (2014) as an :class:`Objective`: D descends the
+    binary cross-entropy :func:`discriminator_loss` (with ``real_label`` for one-sided
+    label smoothing), G the ``generator`` loss, ``"non_saturating"`` or ``"minimax"``."""
+    g_loss = generator_loss(generator)
+    if not 0.5 < real_label <= 1.0:
+        raise ValueError(f"real_label must be in (0.5, 1]; got {real_label!r}")
+    label = float(real_label)
+
+    def d_loss(real_logits, fake_logits):
+        return discriminator_loss(real_logits, fake_logits, label)
+
+    name = f"cross_entropy({generator}" + (f", real_label={label})" if label != 1.0 else ")")
+    return Objective(name, d_loss, g_loss)
 
 
 def _as_logits(name: str, logits) -> tf.Tensor:

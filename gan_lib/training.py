@@ -42,22 +42,27 @@ from tqdm import tqdm
 
 from gan_lib import losses
 
-HISTORY_KEYS = ("d_loss", "g_loss", "d_real", "d_fake")
+HISTORY_KEYS = ("d_loss", "g_loss", "d_real", "d_fake", "d_penalty")
 
 
 @dataclass
 class History:
     """Per-step record: losses and mean discriminator outputs on real and fake batches.
 
-    ``d_loss`` is the discriminator's BCE (= -V per term; log 4 at equilibrium),
-    ``g_loss`` the generator's loss, ``d_real`` the mean D(x) and ``d_fake`` the mean
-    D(G(z)) of the step's last discriminator update (both 1/2 at equilibrium).
+    All values are those of the step's last discriminator update and its generator
+    update. ``d_loss`` is the loss D descended: its objective's loss plus the penalty
+    (for the cross-entropy game the BCE, = -V per term, log 4 at equilibrium);
+    ``d_penalty`` is the penalty alone (0 without one); ``g_loss`` the generator's loss.
+    ``d_real`` and ``d_fake`` are D's mean output on the real and the fake batch: the mean
+    ``D(x) = sigmoid(l)`` and ``D(G(z))`` (both 1/2 at equilibrium) when the objective's
+    ``probability_outputs`` is true, else (critics) the mean raw output ``l``.
     """
 
     d_loss: list[float] = field(default_factory=list)
     g_loss: list[float] = field(default_factory=list)
     d_real: list[float] = field(default_factory=list)
     d_fake: list[float] = field(default_factory=list)
+    d_penalty: list[float] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.d_loss)
@@ -120,8 +125,20 @@ class GANTrainer:
         Dimension of the noise ``z ~ N(0, I)``.
     generator_optimizer, discriminator_optimizer:
         Two distinct Keras optimizers (sharing one between networks is an error).
+    objective:
+        A :class:`gan_lib.losses.Objective`: the discriminator's and generator's losses
+        and an optional penalty on D (gradient penalty, R1). Default: the cross-entropy
+        game ``losses.cross_entropy(generator_loss, real_label)``.
     generator_loss:
-        ``"non_saturating"`` (default, -E[log D(G(z))]) or ``"minimax"`` (E[log(1-D(G(z)))]).
+        Shorthand for the cross-entropy objective: ``"non_saturating"`` (the default,
+        -E[log D(G(z))]) or ``"minimax"`` (E[log(1-D(G(z)))]). Not with ``objective``.
+    num_classes:
+        Conditional training with K = ``num_classes`` classes (Mirza & Osindero 2014):
+        data are ``(x, y)`` pairs with integer labels ``y`` in 0 .. K-1, the generator is
+        called on ``[z, y]`` and the discriminator on ``[x, y]``. The fakes of each
+        discriminator update get the labels of that update's real batch, and the
+        generator update reuses the labels of the step's last real batch, so the fakes'
+        classes follow the data's (no extra randomness, hence nothing more to seed).
     d_steps:
         k, the number of discriminator updates per generator update.
     strategy:
@@ -144,6 +161,7 @@ class GANTrainer:
     real_label:
         Target for real samples in the discriminator's loss; ``0.9`` is one-sided label
         smoothing (Salimans et al. 2016). See ``gan_lib.losses.discriminator_loss``.
+        Only for the cross-entropy objective (not with ``objective``).
     augment:
         Optional differentiable augmentation ``augment(images, seed) -> images`` applied to
         every batch the discriminator sees, real and fake, in both updates (DiffAugment,
@@ -151,8 +169,9 @@ class GANTrainer:
         per call and is derived from the optimizer's step, so runs stay reproducible and
         resumable.
 
-    Attributes: ``generator``, ``discriminator``, their optimizers, ``step`` (generator
-    updates done so far) and ``history`` (a :class:`History`, one entry per step).
+    Attributes: ``generator``, ``discriminator``, their optimizers, ``objective``,
+    ``step`` (generator updates done so far), ``history`` (a :class:`History`, one entry
+    per step) and ``sampling_generator`` (the generator to sample from).
     The models must have known input shapes (functional or Sequential models built with
     ``keras.Input``), so that mismatches are reported before training starts.
     """
@@ -165,7 +184,9 @@ class GANTrainer:
         noise_dim: int,
         generator_optimizer,
         discriminator_optimizer,
-        generator_loss: str = "non_saturating",
+        objective: losses.Objective | None = None,
+        generator_loss: str | None = None,
+        num_classes: int | None = None,
         d_steps: int = 1,
         strategy: tf.distribute.Strategy | None = None,
         jit_compile: bool = False,
@@ -177,6 +198,9 @@ class GANTrainer:
         self.noise_dim = _check_positive_int("noise_dim", noise_dim)
         self.d_steps = _check_positive_int("d_steps (k)", d_steps)
         self.seed = _check_positive_int("seed", seed, minimum=0)
+        self.num_classes = None
+        if num_classes is not None:
+            self.num_classes = _check_positive_int("num_classes", num_classes, minimum=2)
         if generator_optimizer is discriminator_optimizer:
             raise ValueError(
                 "generator_optimizer and discriminator_optimizer are the same object; "
@@ -198,8 +222,7 @@ class GANTrainer:
         self.discriminator = discriminator
         self.generator_optimizer = generator_optimizer
         self.discriminator_optimizer = discriminator_optimizer
-        self.generator_loss_name = generator_loss
-        self.generator_loss = losses.generator_loss(generator_loss)
+        self.objective = self._objective(objective, generator_loss, real_label)
         if strategy is not None and jit_compile:
             raise ValueError(
                 "jit_compile=True cannot be combined with a strategy here (XLA cannot reach "
@@ -219,6 +242,24 @@ class GANTrainer:
                 self.ema_generator.set_weights(generator.get_weights())
         self._train_step = self._compile_step()
 
+    @staticmethod
+    def _objective(objective, generator_loss, real_label) -> losses.Objective:
+        if objective is None:
+            return losses.cross_entropy(generator_loss or "non_saturating", real_label)
+        if not isinstance(objective, losses.Objective):
+            raise TypeError(f"objective must be a gan_lib.losses.Objective; got {objective!r}")
+        if generator_loss is not None or real_label != 1.0:
+            raise ValueError(
+                "give either objective=... or generator_loss/real_label (which describe the "
+                "cross-entropy objective, losses.cross_entropy(generator_loss, real_label))"
+            )
+        return objective
+
+    @property
+    def sampling_generator(self) -> tf.keras.Model:
+        """The generator to sample from: the EMA copy when ``ema_decay`` is set, else G."""
+        return self.ema_generator if self.ema_generator is not None else self.generator
+
     def _check_shapes(self, generator, discriminator) -> None:
         for name, model in (("generator", generator), ("discriminator", discriminator)):
             if not isinstance(model, tf.keras.Model):
@@ -228,13 +269,21 @@ class GANTrainer:
                     f"the {name} has no known input shape; build it with keras.Input(...) "
                     "(a functional model) or give its first layer an input shape"
                 )
-        g_in = tuple(generator.input_shape[1:])
+        inputs = 1 if self.num_classes is None else 2
+        for name, model in (("generator", generator), ("discriminator", discriminator)):
+            if len(model.inputs) != inputs:
+                raise ValueError(
+                    f"the {name} takes {len(model.inputs)} input(s), but "
+                    + ("conditional training (num_classes) calls it on [samples, labels]"
+                       if inputs == 2 else "it is called on one tensor (set num_classes for [x, y])")
+                )
+        g_in = tuple(generator.inputs[0].shape[1:])
         if g_in != (self.noise_dim,):
             raise ValueError(
                 f"the generator expects inputs of shape {g_in}, but noise_dim={self.noise_dim} "
                 f"gives noise of shape ({self.noise_dim},)"
             )
-        g_out, d_in = tuple(generator.output_shape[1:]), tuple(discriminator.input_shape[1:])
+        g_out, d_in = tuple(generator.output_shape[1:]), tuple(discriminator.inputs[0].shape[1:])
         if g_out != d_in:
             raise ValueError(
                 f"the generator's output shape {g_out} does not match the discriminator's "
@@ -242,14 +291,26 @@ class GANTrainer:
             )
 
     # ----- the compiled step -------------------------------------------------------
+    def _stateless_seed(self, which: int):
+        """A seed unique to this discriminator update and use: 0 real, 1 fake, 2 G step
+        (augmentation), 3 the penalty."""
+        step = tf.cast(self.discriminator_optimizer.iterations, tf.int64)
+        return tf.stack([tf.constant(self.seed, tf.int64), 4 * step + which])
+
     def _augmented(self, images, which: int):
-        """``augment`` with a seed unique to this discriminator step and input (0 real, 1 fake, 2 G step)."""
         if self.augment is None:
             return images
-        step = tf.cast(self.discriminator_optimizer.iterations, tf.int64)
-        return self.augment(images, tf.stack([tf.constant(self.seed, tf.int64), 3 * step + which]))
+        return self.augment(images, self._stateless_seed(which))
 
-    def _step_on_batch(self, real_batches, noise_batches, scale):
+    @staticmethod
+    def _call(model, x, labels):
+        """``model(x)``, or ``model([x, labels])`` in conditional training."""
+        if labels is None:
+            return model(x, training=True)
+        label_shape = tuple(model.inputs[1].shape[1:])
+        return model([x, tf.reshape(labels, (-1, *label_shape))], training=True)
+
+    def _step_on_batch(self, real_batches, label_batches, noise_batches, scale):
         """One iteration of Algorithm 1 of Goodfellow et al. (2014), with k = ``d_steps``:
 
         for i = 1 .. k:
@@ -260,35 +321,49 @@ class GANTrainer:
                 (1/m) sum_j log(1 - D(G(z_j)))                 (minimax, the paper's)
              or -(1/m) sum_j log D(G(z_j))                     (non-saturating, its Sec. 3)
 
+        These are the losses of the default objective; another ``objective`` replaces
+        them (and may add a penalty to L_D). In conditional training ``label_batches[i]``
+        are the labels of ``real_batches[i]``, given to both networks with the samples.
         The paper ascends V for D and uses momentum SGD; here each network's own optimizer
         descends its loss. ``scale`` divides the losses by the number of replicas under a
         ``tf.distribute`` strategy (gradients are summed across replicas). Returns the last
-        D loss, the G loss, and the mean D(x) and D(G(z)) of the last D update.
+        D loss, the G loss, and the mean D outputs of the last D update (see History).
         """
-        G, D = self.generator, self.discriminator
+        G, D, objective = self.generator, self.discriminator, self.objective
         for i in range(self.d_steps):
+            labels = None if label_batches is None else label_batches[i]
             with tf.GradientTape() as tape:
-                real_logits = D(self._augmented(real_batches[i], 0), training=True)
-                fake = G(noise_batches[i], training=True)
-                fake_logits = D(self._augmented(fake, 1), training=True)
-                d_loss = losses.discriminator_loss(real_logits, fake_logits, self.real_label)
+                real = self._augmented(real_batches[i], 0)
+                fake = self._augmented(self._call(G, noise_batches[i], labels), 1)
+                real_logits = self._call(D, real, labels)
+                fake_logits = self._call(D, fake, labels)
+                d_loss = objective.discriminator_loss(real_logits, fake_logits)
+                penalty = tf.constant(0.0)
+                if objective.penalty is not None:
+                    penalty = objective.penalty(
+                        lambda x, labels=labels: self._call(D, x, labels),
+                        real, fake, self._stateless_seed(3),
+                    )
+                    d_loss = d_loss + penalty
                 scaled = d_loss * scale
             grads = tape.gradient(scaled, D.trainable_variables)
             self.discriminator_optimizer.apply_gradients(zip(grads, D.trainable_variables))
         with tf.GradientTape() as tape:
-            fake = G(noise_batches[self.d_steps], training=True)
-            g_logits = D(self._augmented(fake, 2), training=True)
-            g_loss = self.generator_loss(g_logits)
+            fake = self._call(G, noise_batches[self.d_steps], labels)
+            g_logits = self._call(D, self._augmented(fake, 2), labels)
+            g_loss = objective.generator_loss(g_logits)
             scaled = g_loss * scale
         grads = tape.gradient(scaled, G.trainable_variables)
         self.generator_optimizer.apply_gradients(zip(grads, G.trainable_variables))
         if self.ema_generator is not None and self.strategy is None:
             self._update_ema()
+        output = tf.sigmoid if objective.probability_outputs else tf.identity
         return {
             "d_loss": d_loss,
             "g_loss": g_loss,
-            "d_real": tf.reduce_mean(tf.sigmoid(real_logits)),
-            "d_fake": tf.reduce_mean(tf.sigmoid(fake_logits)),
+            "d_real": tf.reduce_mean(output(tf.cast(real_logits, tf.float32))),
+            "d_fake": tf.reduce_mean(output(tf.cast(fake_logits, tf.float32))),
+            "d_penalty": tf.cast(penalty, tf.float32),
         }
 
     def _update_ema(self):
@@ -301,25 +376,27 @@ class GANTrainer:
     def _compile_step(self):
         if self.strategy is None:
             return tf.function(
-                lambda real, noise: self._step_on_batch(real, noise, 1.0),
+                lambda real, labels, noise: self._step_on_batch(real, labels, noise, 1.0),
                 jit_compile=self.jit_compile,
             )
         strategy = self.strategy
         replicas = strategy.num_replicas_in_sync
 
-        def replica_fn(real, noise):
+        def replica_fn(real, labels, noise):
             rid = tf.distribute.get_replica_context().replica_id_in_sync_group
 
             def shard(t):
+                if t is None:
+                    return None
                 shape = tf.shape(t)
                 split = tf.reshape(t, tf.concat([shape[:1], [replicas, -1], shape[2:]], 0))
                 return tf.gather(split, rid, axis=1)
 
-            return self._step_on_batch(shard(real), shard(noise), 1.0 / replicas)
+            return self._step_on_batch(shard(real), shard(labels), shard(noise), 1.0 / replicas)
 
         @tf.function
-        def distributed(real, noise):
-            per_replica = strategy.run(replica_fn, args=(real, noise))
+        def distributed(real, labels, noise):
+            per_replica = strategy.run(replica_fn, args=(real, labels, noise))
             if self.ema_generator is not None:
                 self._update_ema()  # in cross-replica context: one update of the mirrored copies
             return {
@@ -330,43 +407,87 @@ class GANTrainer:
         return distributed
 
     # ----- data ------------------------------------------------------------------------
-    def _batches(self, data, batch_size: int, rng: np.random.Generator, iterator) -> np.ndarray:
-        """The k real batches of one step, stacked: shape (k, batch_size, ...)."""
+    def _batches(self, data, batch_size: int, rng: np.random.Generator, iterator):
+        """The k real batches of one step, stacked: samples of shape (k, batch_size, ...)
+        and, in conditional training, labels of shape (k, batch_size) (else None)."""
+        conditional = self.num_classes is not None
         if iterator is not None:
-            batches = [np.asarray(next(iterator)) for _ in range(self.d_steps)]
+            batches = [next(iterator) for _ in range(self.d_steps)]
         elif callable(data):
-            batches = [np.asarray(data(batch_size, rng)) for _ in range(self.d_steps)]
+            batches = [data(batch_size, rng) for _ in range(self.d_steps)]
         else:
-            batches = [data[rng.integers(0, len(data), batch_size)] for _ in range(self.d_steps)]
-        for batch in batches:
+            rows = [rng.integers(0, len(data[0] if conditional else data), batch_size)
+                    for _ in range(self.d_steps)]
+            batches = [(data[0][r], data[1][r]) if conditional else data[r] for r in rows]
+        samples = [np.asarray(b[0] if conditional else b) for b in batches]
+        for batch in samples:
             if batch.shape[:1] != (batch_size,):
                 raise ValueError(
                     f"a data batch has {batch.shape[0] if batch.ndim else 'no'} rows at step "
                     f"{self.step}, but batch_size={batch_size} (batch a Dataset with "
                     "drop_remainder=True, with the batch size given to fit)"
                 )
-        return np.stack(batches).astype(np.float32)
+        labels = None
+        if conditional:
+            labels = np.stack([self._labels(b[1], batch_size) for b in batches])
+        return np.stack(samples).astype(np.float32), labels
+
+    def _labels(self, labels, batch_size: int) -> np.ndarray:
+        labels = np.asarray(labels)
+        if labels.shape not in ((batch_size,), (batch_size, 1)):
+            raise ValueError(
+                f"labels of a batch must have shape ({batch_size},); got {labels.shape} "
+                f"at step {self.step}"
+            )
+        if not np.issubdtype(labels.dtype, np.integer) and not np.all(labels == np.round(labels)):
+            raise ValueError(f"labels must be integer class ids; got dtype {labels.dtype}")
+        labels = labels.reshape(batch_size).astype(np.int32)
+        if labels.min() < 0 or labels.max() >= self.num_classes:
+            raise ValueError(
+                f"labels must be in 0 .. {self.num_classes - 1} (num_classes={self.num_classes}); "
+                f"got {labels.min()} .. {labels.max()} at step {self.step}"
+            )
+        return labels
 
     def _data_source(self, data):
         """Check ``data`` against the discriminator's input; return a batch iterator for a
         Dataset (resuming after the batches that steps 0 .. self.step - 1 consumed)."""
-        d_in = tuple(self.discriminator.input_shape[1:])
+        d_in = tuple(self.discriminator.inputs[0].shape[1:])
+        conditional = self.num_classes is not None
+        pairs = "(x, y) pairs of samples and labels" if conditional else "samples only (no labels)"
         if isinstance(data, tf.data.Dataset):
             spec = data.element_spec
-            if not isinstance(spec, tf.TensorSpec):
+            if conditional:
+                if not (isinstance(spec, tuple) and len(spec) == 2):
+                    raise TypeError(f"a Dataset must yield {pairs}; got element_spec {spec}")
+                spec = spec[0]
+            elif not isinstance(spec, tf.TensorSpec):
                 raise TypeError(
-                    "a Dataset must yield batches of samples only (no labels); map it with "
+                    f"a Dataset must yield batches of {pairs}; map it with "
                     f"`lambda x, *rest: x`; got element_spec {spec}"
                 )
             shape = tuple(spec.shape[1:])
-            iterator = iter(data.repeat().skip(self.step * self.d_steps))
+            iterator = data.repeat().skip(self.step * self.d_steps).as_numpy_iterator()
         elif callable(data):
-            shape, iterator = tuple(np.shape(data(2, np.random.default_rng(0)))[1:]), None
+            example = data(2, np.random.default_rng(0))
+            if conditional and not (isinstance(example, tuple) and len(example) == 2):
+                raise TypeError(f"a sampler must return {pairs}; got {type(example).__name__}")
+            shape, iterator = tuple(np.shape(example[0] if conditional else example)[1:]), None
         else:
-            data = np.asarray(data)
-            if data.ndim == 0 or len(data) == 0:
-                raise ValueError(f"data must be a non-empty array of samples; got shape {data.shape}")
-            shape, iterator = tuple(data.shape[1:]), None
+            if conditional:
+                if not (isinstance(data, (tuple, list)) and len(data) == 2):
+                    raise TypeError(f"data must be {pairs}, a tuple of two arrays")
+                data = (np.asarray(data[0]), np.asarray(data[1]))
+                if len(data[0]) != len(data[1]):
+                    raise ValueError(
+                        f"data has {len(data[0])} samples but {len(data[1])} labels"
+                    )
+                samples = data[0]
+            else:
+                data = samples = np.asarray(data)
+            if samples.ndim == 0 or len(samples) == 0:
+                raise ValueError(f"data must be a non-empty array of samples; got shape {samples.shape}")
+            shape, iterator = tuple(samples.shape[1:]), None
         if shape != d_in:
             raise ValueError(
                 f"data samples have shape {shape}, but the discriminator expects {d_in}"
@@ -421,11 +542,11 @@ class GANTrainer:
         try:
             while self.step < steps and time.perf_counter() < deadline:
                 rng = np.random.default_rng((self.seed, self.step))
-                real = self._batches(data, batch_size, rng, iterator)
+                real, labels = self._batches(data, batch_size, rng, iterator)
                 noise = rng.standard_normal(
                     (self.d_steps + 1, batch_size, self.noise_dim), dtype=np.float32
                 )
-                values = {k: float(v) for k, v in self._train_step(real, noise).items()}
+                values = {k: float(v) for k, v in self._train_step(real, labels, noise).items()}
                 for name in ("d_loss", "g_loss"):
                     if not math.isfinite(values[name]):
                         raise NonFiniteLossError(
