@@ -252,7 +252,8 @@ def gradient_penalty(critic, real, fake, seed, weight: float = 10.0) -> tf.Tenso
     axes of one sample. The penalty pushes the critic's gradient norm towards 1 on the
     lines between real and generated samples, where the optimal critic has norm 1.
     It is added to the critic's loss; the trainer differentiates it again with respect to
-    the critic's weights (a second-order gradient).
+    the critic's weights (a second-order gradient). ``critic`` is called as
+    ``critic(x)``: the signature of :attr:`Objective.penalty`.
     """
     if not callable(critic):
         raise TypeError(f"critic must be a Keras model or function; got {critic!r}")
@@ -269,7 +270,7 @@ def gradient_penalty(critic, real, fake, seed, weight: float = 10.0) -> tf.Tenso
     mixed = eps * real + (1.0 - eps) * fake
     with tf.GradientTape() as tape:
         tape.watch(mixed)
-        outputs = critic(mixed, training=True)
+        outputs = critic(mixed)
     grads = tape.gradient(outputs, mixed)
     axes = tf.range(1, tf.rank(grads))
     norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=axes) + 1e-12)
@@ -295,3 +296,36 @@ def hinge_generator_loss(fake_logits) -> tf.Tensor:
     """``-E_z[l(G(z))]``, the generator's loss with a hinge discriminator (Lim and Ye 2017;
     Miyato et al. 2018)."""
     return -tf.reduce_mean(_as_logits("fake_logits", fake_logits))
+
+
+def f_gan(divergence: str) -> Objective:
+    """The f-GAN of ``divergence`` (a key of :data:`F_GAN_ACTIVATIONS`) as an :class:`Objective`:
+    the critic descends :func:`f_gan_critic_loss`, the generator
+    :func:`f_gan_generator_loss`. The trainer reports the mean raw outputs ``v``."""
+    _check_divergence(divergence)
+    return Objective(
+        f"f_gan({divergence})",
+        lambda real, fake: f_gan_critic_loss(real, fake, divergence),
+        lambda fake: f_gan_generator_loss(fake, divergence),
+        probability_outputs=False,
+    )
+
+
+def wasserstein_gp(weight: float = 10.0) -> Objective:
+    """WGAN-GP (Gulrajani et al. 2017) as an :class:`Objective`: the Wasserstein losses and
+    :func:`gradient_penalty` with ``lambda = weight``. The paper pairs it with 5 critic
+    updates per generator update and Adam(1e-4, beta_1 = 0, beta_2 = 0.9)."""
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not weight >= 0:
+        raise ValueError(f"weight (lambda) must be a non-negative number; got {weight!r}")
+    return Objective(
+        f"wasserstein_gp(weight={weight})",
+        wasserstein_critic_loss,
+        wasserstein_generator_loss,
+        penalty=lambda critic, real, fake, seed: gradient_penalty(critic, real, fake, seed, weight),
+        probability_outputs=False,
+    )
+
+
+def hinge() -> Objective:
+    """The hinge game (Lim and Ye 2017; Miyato et al. 2018) as an :class:`Objective`."""
+    return Objective("hinge", hinge_discriminator_loss, hinge_generator_loss, probability_outputs=False)
