@@ -173,6 +173,15 @@ def test_total_variation_closed_form_is_the_cdf_formula_for_equal_widths():
     assert dv.total_variation_gaussians(p, p) == 0.0
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_grid_version_matches_quadrature(name):
+    p, q = BIMODAL, Gaussian(0.5, 1.5)
+    grid = np.linspace(-20, 20, 16_001)
+    assert dv.f_divergence_on_grid(p, q, name, grid) == pytest.approx(
+        dv.f_divergence(p, q, name), abs=1e-6
+    )
+
+
 # --- generator, conjugate, critic, activation -----------------------------------------------------
 
 
