@@ -10,7 +10,7 @@ MATHJAX := .cache/mathjax/node_modules/mathjax/es5/tex-mml-chtml.js
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: book test lint unit quick-book student-site browser student sync-setup bench clean
+.PHONY: book test lint unit quick-book student-site browser student course sync-setup bench clean
 
 # Install everything the build and the tests use into .venv, once (again when pins change).
 $(STAMP): requirements.txt pyproject.toml
@@ -51,11 +51,14 @@ student-site: $(STAMP)
 	$(PY) -m bookbuild.student_edition --site quick --out _build/student
 	$(BIN)/pytest tests/student_site
 
-## make student: student notebooks, nbgrader source tree and student site (full mode, reusing
-## make book's execution cache) under student/.
+## make student: the student site (full mode, reusing make book's execution cache) under student/.
 student: book
 	$(PY) -m bookbuild.student_edition --site book
-	@echo "Student notebooks: $(CURDIR)/student/chapters; student site: $(CURDIR)/student/_build/html/index.html"
+	@echo "Student site: $(CURDIR)/student/_build/html/index.html"
+
+## make course: the nbgrader course directory course/ (config, source, release = the hand-outs).
+course: $(STAMP)
+	$(PY) -m bookbuild.course --out course
 
 $(CHROMIUM):
 	@if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
@@ -76,4 +79,4 @@ bench: $(STAMP)
 	$(PY) -m experiments.bench_dcgan
 
 clean:
-	rm -rf _build .cache student
+	rm -rf _build .cache student course

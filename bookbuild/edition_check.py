@@ -10,8 +10,8 @@ state is exactly what a student has at that point:
 2. the student edition's check cell: it must raise ``AssertionError``, ``NotImplementedError``
    or ``NameError`` (a check that passes on the blank, or fails with another error, is a bug).
 
-nbval then runs the instructor's solution cell and check cell as usual, which must pass: the
-solution "pasted back" makes the check pass. No chapter is executed a second time; the cost
+nbval then runs the instructor's solution cell and the whole check cell (hidden tests
+included) as usual, which must pass: the solution "pasted back" makes the check pass. No chapter is executed a second time; the cost
 is one extra run of each blank and each check. The terminal summary lists what was proved.
 """
 

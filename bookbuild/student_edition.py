@@ -1,33 +1,51 @@
-"""The student edition of every chapter, made with nbgrader's own preprocessors (``make student``).
+"""The student edition of every chapter, and the student site (``make student``).
 
-An *autograded exercise* is a code cell holding the instructor's solution between the lines
-``### BEGIN SOLUTION`` and ``### END SOLUTION``, followed (as the next code cell) by a cell that
-starts with ``# Autograded check``. The student edition of a chapter is the chapter with
+The exercise format every chapter uses (nbgrader's markers plus sphinx-exercise's
+directives):
+
+* **Statement**: a markdown cell with an ``{exercise}`` directive labelled
+  ``:label: ex-<chapter>-<name>``. Prose refers to it with ``{ref}`` roles, never by number.
+* **Solution**, gated so that code stays inside the dropdown: a markdown
+  ``:::{solution-start} ex-...`` / ``:class: dropdown`` / ``:::``, then the solution's
+  markdown and code cells, then a markdown ``:::{solution-end}`` / ``:::``. A one-cell
+  ``{solution}`` directive (no code cells) is also accepted.
+* **Autograded exercise**: a code cell inside the gated solution holding the answer between
+  ``### BEGIN SOLUTION`` and ``### END SOLUTION``; the next code cell (after
+  ``{solution-end}``) is its check and starts with ``# Autograded check (N points)``
+  (``(N points)`` may be left out: 1 point). A check judges one answer only; where it needs
+  an earlier result it uses a reference provided in the check, not the student's code.
+  Checks may end with a ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS`` region
+  (run by nbgrader's autograde, removed from what students get).
+* **Written answer**: a markdown cell whose first line starts with
+  ``**Your answer:** (N points)`` (``(N points)`` may be left out: 1 point). It belongs to
+  the exercise before it (an autograded exercise may have one for its written part). It
+  becomes a manually graded nbgrader answer cell worth N points: in the instructor edition
+  (``nbgrader/source``) it holds the model answer and rubric, i.e. the exercise's written
+  solution (write a line ``**Rubric:** ...`` with how the points are earned into it); in
+  the student edition it reads ``YOUR ANSWER HERE`` under the marker line.
+
+The student edition of a chapter is the chapter with
 
 * every solution region replaced by nbgrader's stub (``ClearSolutions``):
   ``# YOUR CODE HERE`` / ``raise NotImplementedError()``;
-* every ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS`` region removed from the
-  checks (``ClearHiddenTests``);
-* every written solution (a sphinx-exercise ``{solution}`` directive) removed from the markdown;
-* no outputs.
+* every hidden-test region removed from the checks (``ClearHiddenTests``);
+* every written solution removed: ``{solution}`` directives, and the markdown and the
+  other code cells of gated solutions (the stubbed solution cells stay, in place);
+* ``YOUR ANSWER HERE`` in each answer cell; no outputs.
 
-Usage::
+nbgrader's ``generate_assignment`` makes exactly this notebook (with cell metadata) from
+``nbgrader_source``; ``bookbuild.course`` (``make course``) writes the course directory and
+its release notebooks, the one hand-out for every route. This module builds the student
+site::
 
-    python -m bookbuild.student_edition                    # notebooks only
-    python -m bookbuild.student_edition --site book        # + student HTML site, full mode
+    python -m bookbuild.student_edition --site book        # student/_build/html, full mode
     python -m bookbuild.student_edition --site quick --out _build/student   # as make test does
 
-It writes, under ``--out`` (default ``student/``):
-
-* ``chapters/*.ipynb``: the student notebooks to hand out (plain Jupyter, Colab);
-* ``nbgrader/source/<chapter>/<chapter>.ipynb``: the instructor notebooks with nbgrader cell
-  metadata (solution cells, graded and locked check cells worth one point each), ready for
-  ``nbgrader generate_assignment <chapter>``;
-* with ``--site``: ``_build/html``, the book with the student notebooks and sphinx-exercise's
-  ``hide_solutions``. Its outputs come from an execution of the instructor notebooks, so nothing
-  is executed here: ``book`` takes them from ``make book``'s execution cache (full mode),
-  ``quick`` from the notebooks that ``make test``'s nbval run saved (quick mode). The outputs
-  of solution and check cells are cleared; the teacher's pages are left out.
+The site is the book with the student notebooks. Its outputs come from an execution of the
+instructor notebooks, so nothing is executed here: ``book`` takes them from ``make book``'s
+execution cache (full mode), ``quick`` from the notebooks that ``make test``'s nbval run
+saved (quick mode). The outputs of solution and check cells are cleared; the teacher's page
+is left out and the intro is the students' (``student_intro``).
 """
 
 from __future__ import annotations
@@ -35,7 +53,6 @@ from __future__ import annotations
 import argparse
 import copy
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -47,24 +64,45 @@ import yaml
 from bookbuild import layout
 
 CHECK_HEADER = "# Autograded check"
+ANSWER_MARKER = "**Your answer:**"
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+TEXT_STUB = "YOUR ANSWER HERE"
 # Pages of the instructor's book that the student site leaves out (files of _toc.yml).
 INSTRUCTOR_ONLY_PAGES = ("teachers",)
-_FENCE_OPEN = re.compile(r"^\s*(?P<fence>:{3,}|`{3,})\{solution(?P<gated>-start)?\}")
+
+_POINTS = r"(?:\s*\((?P<points>\d+) points?\))?"
+_CHECK_LINE = re.compile(re.escape(CHECK_HEADER) + _POINTS + r"\s*$")
+_ANSWER_LINE = re.compile(re.escape(ANSWER_MARKER) + _POINTS)
+_DIRECTIVE = re.compile(r"^\s*(?P<fence>:{3,}|`{3,})\{(?P<name>[\w-]+)\}\s*(?P<argument>.*)$")
+_LABEL = re.compile(r"^\s*:label:\s*(?P<label>\S+)\s*$")
 
 
 @dataclass(frozen=True)
 class Exercise:
-    """An autograded exercise: indices (into ``nb.cells``) of its solution and check cells."""
+    """An autograded exercise: indices (into ``nb.cells``) of its solution and check cells,
+    the check's points and the label of the exercise it belongs to."""
 
     solution: int
     check: int
+    points: int = 1
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class WrittenAnswer:
+    """A manually graded answer cell: its index, points and the exercise's label."""
+
+    cell: int
+    points: int
+    label: str | None
 
 
 def _clear_solutions():
     from nbgrader.preprocessors import ClearSolutions
 
-    return ClearSolutions(code_stub={"python": CODE_STUB}, enforce_metadata=False)
+    return ClearSolutions(
+        code_stub={"python": CODE_STUB}, text_stub=TEXT_STUB, enforce_metadata=False
+    )
 
 
 def _clear_hidden_tests():
@@ -92,9 +130,47 @@ def has_solution(source: str) -> bool:
     return "BEGIN SOLUTION" in source
 
 
+def check_points(source: str) -> int | None:
+    """The points of a check cell (``# Autograded check (N points)``; 1 if not given), or None
+    if the cell is not a check."""
+    match = _CHECK_LINE.match(source.split("\n", 1)[0])
+    if match is None:
+        return None
+    return int(match["points"] or 1)
+
+
+def answer_points(cell) -> int | None:
+    """The points of a written answer cell (``**Your answer:** (N points)``; 1 if not given),
+    or None if the cell is not an answer cell."""
+    if cell.cell_type != "markdown":
+        return None
+    match = _ANSWER_LINE.match(cell.source.lstrip())
+    return None if match is None else int(match["points"] or 1)
+
+
+def exercise_labels(nb) -> list[str | None]:
+    """For every cell, the label of the last ``{exercise}`` opened at or before it."""
+    labels, current = [], None
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            lines = cell.source.split("\n")
+            for i, line in enumerate(lines):
+                opened = _DIRECTIVE.match(line)
+                if opened and opened["name"] in ("exercise", "exercise-start"):
+                    for option in lines[i + 1 :]:
+                        if not option.strip().startswith(":") or _DIRECTIVE.match(option):
+                            break
+                        label = _LABEL.match(option)
+                        if label:
+                            current = label["label"]
+        labels.append(current)
+    return labels
+
+
 def autograded_exercises(nb) -> list[Exercise]:
     """The autograded exercises of a notebook, in order.
 
+    The check is the first code cell after the solution cell outside the gated solution.
     Raises ValueError if a solution region sits in a markdown cell (nbgrader would mangle the
     text) or if a cell with a solution region is not followed by a check cell.
     """
@@ -105,45 +181,160 @@ def autograded_exercises(nb) -> list[Exercise]:
                 f"cell {i}: markdown contains a solution marker; solution regions belong in "
                 "code cells (write the marker in words in the text)"
             )
+    labels = exercise_labels(nb)
+    # Other code cells of a gated solution (a demonstration) may sit between answer and check.
+    inside = {i for i in gated_cells(nb) if not has_solution(nb.cells[i].source)}
     exercises = []
     for position, i in enumerate(code):
         if not has_solution(nb.cells[i].source):
             continue
-        following = code[position + 1] if position + 1 < len(code) else None
-        if following is None or not nb.cells[following].source.startswith(CHECK_HEADER):
+        following = next((j for j in code[position + 1 :] if j not in inside), None)
+        points = None if following is None else check_points(nb.cells[following].source)
+        if points is None:
             raise ValueError(
                 f"cell {i}: a solution cell must be followed by a code cell starting with "
-                f"{CHECK_HEADER!r}"
+                f"{CHECK_HEADER!r} (optionally '{CHECK_HEADER} (N points)')"
             )
-        exercises.append(Exercise(solution=i, check=following))
+        exercises.append(Exercise(solution=i, check=following, points=points, label=labels[i]))
     return exercises
 
 
-def strip_written_solutions(markdown: str) -> str:
-    """Remove every sphinx-exercise ``{solution}`` directive (colon or backtick fence).
+def written_answers(nb) -> list[WrittenAnswer]:
+    """The written answer cells of a notebook, in order."""
+    labels = exercise_labels(nb)
+    return [
+        WrittenAnswer(cell=i, points=points, label=labels[i])
+        for i, cell in enumerate(nb.cells)
+        if (points := answer_points(cell)) is not None
+    ]
+
+
+def points(nb) -> tuple[int, int]:
+    """(autograded points, manually graded points) of a notebook."""
+    return (
+        sum(e.points for e in autograded_exercises(nb)),
+        sum(a.points for a in written_answers(nb)),
+    )
+
+
+def _block(lines, fence: str) -> list[str]:
+    """Consume a directive's lines up to its closing fence; return them (closing excluded).
 
     The block ends at the first line made only of the opening fence's character, at least as
-    long as the opening fence (MyST's rule, so directives nested inside are skipped whole).
-    Gated solutions (``{solution-start}`` ... ``{solution-end}``) span cells and are refused.
-    """
-    kept: list[str] = []
-    closing: re.Pattern | None = None
-    for line in markdown.split("\n"):
-        if closing is not None:
-            if closing.match(line):
-                closing = None
+    long as the opening fence (MyST's rule, so directives nested inside are skipped whole)."""
+    closing = re.compile(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$")
+    body = []
+    for line in lines:
+        if closing.match(line):
+            return body
+        body.append(line)
+    raise ValueError(f"a directive opened with {fence!r} is not closed")
+
+
+def _without_options(body: list[str]) -> list[str]:
+    while body and body[0].strip().startswith(":") and not _DIRECTIVE.match(body[0]):
+        body = body[1:]
+    return body
+
+
+def _tidy(lines: list[str]) -> str:
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+
+@dataclass
+class _Split:
+    """A notebook without its written solutions: the kept cells (copies, with their index in
+    the original) and each exercise's solution text (markdown, code cells in fences)."""
+
+    kept: list[tuple[int, object]]
+    solutions: dict[str, list[str]]
+
+
+def _split(nb) -> _Split:
+    kept, solutions, inside = [], {}, None
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            if inside is None or (cell.cell_type == "code" and has_solution(cell.source)):
+                kept.append((i, copy.deepcopy(cell)))
+            elif cell.cell_type == "code":
+                solutions[inside].append(f"```python\n{cell.source}\n```")
             continue
-        opened = _FENCE_OPEN.match(line)
-        if opened and opened["gated"]:
-            raise ValueError("gated solutions ({solution-start}) are not supported; use {solution}")
-        if opened:
-            fence = opened["fence"]
-            closing = re.compile(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$")
-            continue
-        kept.append(line)
-    if closing is not None:
-        raise ValueError("a {solution} directive is not closed")
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
+        lines, text = iter(cell.source.split("\n")), []
+        for line in lines:
+            opened = _DIRECTIVE.match(line)
+            name = opened["name"] if opened else None
+            if inside is not None:
+                if name == "solution-end":
+                    _block(lines, opened["fence"])
+                    inside = None
+                elif name == "solution-start":
+                    raise ValueError(f"cell {i}: {{solution-start}} inside the solution {inside}")
+                else:
+                    solutions[inside].append(line)
+                continue
+            if name == "solution":
+                body = _without_options(_block(lines, opened["fence"]))
+                solutions.setdefault(opened["argument"].strip(), []).append(_tidy(body))
+            elif name == "solution-start":
+                _block(lines, opened["fence"])
+                inside = opened["argument"].strip()
+                solutions.setdefault(inside, [])
+            elif name == "solution-end":
+                raise ValueError(f"cell {i}: {{solution-end}} without {{solution-start}}")
+            else:
+                text.append(line)
+        if _tidy(text):
+            cell = copy.deepcopy(cell)
+            cell.source = _tidy(text)
+            kept.append((i, cell))
+    if inside is not None:
+        raise ValueError(f"the gated solution {inside} has no {{solution-end}}")
+    return _Split(kept, solutions)
+
+
+def strip_written_solutions(markdown: str) -> str:
+    """One markdown text without its ``{solution}`` directives (colon or backtick fences)."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(markdown)])
+    kept = _split(nb).kept
+    return kept[0][1].source if kept else ""
+
+
+def gated_cells(nb) -> set[int]:
+    """Indices of the cells that lie inside a gated solution (after its start, before its end)."""
+    inside, cells = False, set()
+    for i, cell in enumerate(nb.cells):
+        if inside and cell.cell_type == "code":
+            cells.add(i)
+        if cell.cell_type == "markdown":
+            for line in cell.source.split("\n"):
+                opened = _DIRECTIVE.match(line)
+                if opened and opened["name"] == "solution-start":
+                    inside = True
+                elif opened and opened["name"] == "solution-end":
+                    inside = False
+    return cells
+
+
+def solution_text(nb, label: str | None) -> str:
+    """The written solution of the exercise ``label`` (markdown), empty if there is none."""
+    return _tidy("\n\n".join(_split(nb).solutions.get(label, [])).split("\n"))
+
+
+def distinctive_solution_lines(nb, min_length: int = 12) -> list[str]:
+    """Lines of the autograded solutions that appear nowhere in the student edition (at least
+    ``min_length`` characters, stripped): text that only a solution can show. The tests look
+    for them in the built pages."""
+    student = "\n".join(cell.source for cell in student_notebook(nb).cells)
+    lines = []
+    for exercise in autograded_exercises(nb):
+        source = nb.cells[exercise.solution].source.split("\n")
+        begin = next(i for i, line in enumerate(source) if "BEGIN SOLUTION" in line)
+        end = next(i for i, line in enumerate(source) if "END SOLUTION" in line)
+        for line in source[begin + 1 : end]:
+            line = line.strip()
+            if len(line) >= min_length and line not in student:
+                lines.append(line)
+    return lines
 
 
 def student_notebook(nb, keep_outputs: bool = False):
@@ -154,55 +345,79 @@ def student_notebook(nb, keep_outputs: bool = False):
     """
     exercises = autograded_exercises(nb)
     graded = {e.solution for e in exercises} | {e.check for e in exercises}
-    nb = copy.deepcopy(nb)
+    answers = {a.cell for a in written_answers(nb)}
     clear_solutions, clear_hidden_tests = _clear_solutions(), _clear_hidden_tests()
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "markdown":
-            cell.source = strip_written_solutions(cell.source)
-            continue
-        if cell.cell_type != "code":
-            continue
-        clear_solutions.preprocess_cell(cell, {"language": "python"}, i)
-        clear_hidden_tests.preprocess_cell(cell, {}, i)
-        if not keep_outputs or i in graded:
-            cell.outputs = []
-            cell.execution_count = None
-    return nb
+    cells = []
+    for i, cell in _split(nb).kept:
+        if i in answers:
+            cell.source = f"{cell.source.rstrip()}\n\n{TEXT_STUB}"
+        elif cell.cell_type == "code":
+            clear_solutions.preprocess_cell(cell, {"language": "python"}, i)
+            clear_hidden_tests.preprocess_cell(cell, {}, i)
+            if not keep_outputs or i in graded:
+                cell.outputs = []
+                cell.execution_count = None
+        cells.append(cell)
+    student = copy.deepcopy(nb)
+    student.cells = cells
+    return student
+
+
+def _grade_ids(labels: list[str | None], assignment: str):
+    """A function (cell index, role) -> a grade id unique in the notebook, made from the
+    exercise's label (``ex-ch1-kl-solution``, ``ex-ch1-kl-check``, ``ex-ch1-kl-answer``)."""
+    used: dict[str, int] = {}
+
+    def grade_id(i: int, role: str) -> str:
+        base = f"{labels[i] or assignment + '-cell' + str(i)}-{role}"
+        used[base] = used.get(base, 0) + 1
+        return base if used[base] == 1 else f"{base}-{used[base]}"
+
+    return grade_id
 
 
 def nbgrader_source(nb, assignment: str):
     """The instructor notebook with nbgrader cell metadata, for ``nbgrader generate_assignment``.
 
-    Solution cells become nbgrader solution cells; check cells become locked, autograded test
-    cells worth one point. Written solutions are removed from the markdown (nbgrader would
-    release them), and outputs are cleared.
+    Solution cells become nbgrader solution cells; check cells locked, autograded test cells
+    worth their points; answer cells manually graded answer cells worth their points, holding
+    the exercise's written solution (the model answer and rubric) as their solution region.
+    Every other written solution is removed (nbgrader would release it), outputs are cleared.
     """
-    nb = copy.deepcopy(nb)
-    for number, exercise in enumerate(autograded_exercises(nb), start=1):
-        nb.cells[exercise.solution].metadata["nbgrader"] = {
-            "grade": False,
-            "grade_id": f"{assignment}-ex{number}-solution",
-            "locked": False,
-            "schema_version": 3,
-            "solution": True,
-            "task": False,
-        }
-        nb.cells[exercise.check].metadata["nbgrader"] = {
-            "grade": True,
-            "grade_id": f"{assignment}-ex{number}-check",
-            "locked": True,
-            "points": 1,
-            "schema_version": 3,
-            "solution": False,
-            "task": False,
-        }
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            cell.source = strip_written_solutions(cell.source)
-        elif cell.cell_type == "code":
+    exercises = autograded_exercises(nb)
+    solution_cells = {e.solution for e in exercises}
+    check_cells = {e.check: e.points for e in exercises}
+    answers = {a.cell: a for a in written_answers(nb)}
+    split = _split(nb)
+    grade_id = _grade_ids(exercise_labels(nb), assignment)
+    cells = []
+    for i, cell in split.kept:
+        meta = {"schema_version": 3, "task": False}
+        if i in solution_cells:
+            meta.update(grade=False, solution=True, locked=False, grade_id=grade_id(i, "solution"))
+        elif i in check_cells:
+            meta.update(grade=True, solution=False, locked=True, points=check_cells[i])
+            meta["grade_id"] = grade_id(i, "check")
+        elif i in answers:
+            answer = answers[i]
+            model = _tidy("\n\n".join(split.solutions.get(answer.label, [])).split("\n"))
+            cell.source = (
+                f"{cell.source.rstrip()}\n\n### BEGIN SOLUTION\n"
+                f"{model or '(no written solution in the chapter)'}\n### END SOLUTION"
+            )
+            meta.update(grade=True, solution=True, locked=False, points=answer.points)
+            meta["grade_id"] = grade_id(i, "answer")
+        else:
+            meta = None
+        if meta is not None:
+            cell.metadata["nbgrader"] = meta
+        if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
-    return nb
+        cells.append(cell)
+    source = copy.deepcopy(nb)
+    source.cells = cells
+    return source
 
 
 def executed_notebook(path: Path, outputs: str):
@@ -234,6 +449,40 @@ def executed_notebook(path: Path, outputs: str):
     raise ValueError(f"outputs must be 'book' or 'quick'; got {outputs!r}")
 
 
+# The students' intro: the book's intro.md with the sections below replaced and every
+# paragraph that addresses teachers left out.
+STUDENT_RUNNING = """## How to run the chapters
+
+Each chapter's notebook comes to you as an *assignment*: a file to open in Jupyter, or a
+link that opens it in Colab. Work in that notebook: it is the one that gets graded. Its first code cell installs the small `gan_lib` package if it is missing;
+then run the cells in order.
+
+Each exercise with a code answer has a cell reading `raise NotImplementedError()`:
+replace those lines with your code. The cell after it, marked `# Autograded check`, passes
+silently or with a confirmation once your answer is right, and otherwise fails with a
+message that says what is wrong. Written exercises have a cell **Your answer:** in which
+you replace `YOUR ANSWER HERE` with your answer. Before you hand the notebook in, choose
+*Restart and run all* and check that it runs from top to bottom."""
+
+
+def student_intro(intro: str) -> str:
+    """The intro for students: no teachers' paragraph, no clone advice, no repository files.
+
+    Replaces the section "How to run the chapters" by ``STUDENT_RUNNING``, and leaves out
+    paragraphs that mention teachers and parenthetical remarks naming the book's scripts.
+    """
+    sections = re.split(r"(?m)^(?=## )", intro)
+    kept = []
+    for section in sections:
+        paragraphs = section.split("\n\n")
+        paragraphs = [p for p in paragraphs if not re.search(r"(?i)\bteachers?\b", p)]
+        if section.startswith("## How to run the chapters"):
+            paragraphs = [STUDENT_RUNNING, ""]
+        kept.append("\n\n".join(paragraphs))
+    text = "".join(kept)
+    return re.sub(r"\s*\([^()]*`(?:python|make)[^`]*`[^()]*\)", "", text)
+
+
 def _student_toc(toc: dict) -> dict:
     parts = []
     for part in toc["parts"]:
@@ -254,28 +503,11 @@ def _student_config(config: dict) -> dict:
     return config
 
 
-def write_notebooks(out: Path) -> list[tuple[str, int]]:
-    """Write the student notebooks and the nbgrader source tree; return (chapter, exercises)."""
-    for folder in ("chapters", "nbgrader"):
-        if (out / folder).exists():
-            shutil.rmtree(out / folder)
-    summary = []
-    for path in layout.chapter_notebooks():
-        nb = nbformat.read(path, as_version=4)
-        summary.append((path.stem, len(autograded_exercises(nb))))
-        target = out / "chapters" / path.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(student_notebook(nb), target)
-        source = out / "nbgrader" / "source" / path.stem / path.name
-        source.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nbgrader_source(nb, path.stem), source)
-    return summary
-
-
 def build_site(out: Path, outputs: str) -> Path:
     """Stage and build the student HTML site under ``out``; return its index.html."""
     stage = out / "site"
     layout.stage_sources(stage, leave_out=INSTRUCTOR_ONLY_PAGES)
+    (stage / layout.INTRO.name).write_text(student_intro(layout.INTRO.read_text()))
     toc = _student_toc(yaml.safe_load(layout.TOC.read_text()))
     (stage / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
     config = _student_config(yaml.safe_load(layout.CONFIG.read_text()))
@@ -303,17 +535,12 @@ def main() -> None:
     parser.add_argument(
         "--site",
         choices=("book", "quick"),
-        help="also build the student HTML site, with outputs from make book (full mode) or "
-        "from make test's nbval run (quick mode)",
+        default="book",
+        help="outputs from make book (full mode, the default) or from make test's nbval run "
+        "(quick mode)",
     )
     args = parser.parse_args()
-    out = args.out.resolve()
-    for chapter, count in write_notebooks(out):
-        print(f"{chapter}: {count} autograded exercise(s)")
-    print(f"Student notebooks: {out / 'chapters'}")
-    print(f"nbgrader source tree: {out / 'nbgrader' / 'source'}")
-    if args.site:
-        print(f"Student site: {build_site(out, args.site)}")
+    print(f"Student site: {build_site(args.out.resolve(), args.site)}")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,12 @@ CASES = {
         "# Autograded check\nassert answer == 42, 'answer should be 42'",
         ["passed", "passed", "passed", "passed"],
     ),
+    "weighted": (
+        "def cube(x):\n    ### BEGIN SOLUTION\n    return x**3\n    ### END SOLUTION",
+        "# Autograded check (3 points)\nassert cube(2) == 8, 'cube(2) should be 8'\n"
+        "### BEGIN HIDDEN TESTS\nassert cube(-1) == -1\n### END HIDDEN TESTS",
+        ["passed", "passed", "passed", "passed"],
+    ),
     "passes_on_blank": (
         "def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION",
         "# Autograded check\nassert callable(square)",

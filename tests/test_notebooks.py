@@ -76,7 +76,7 @@ def test_chapter_has_three_exercises_and_an_autograded_one(path):
     nb = nbformat.read(path, as_version=4)
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     exercises = re.findall(r"^:{3,}\{exercise\}", markdown, flags=re.M)
-    solutions = re.findall(r"^:{3,}\{solution\}", markdown, flags=re.M)
+    solutions = re.findall(r"^:{3,}\{solution(?:-start)?\}", markdown, flags=re.M)
     assert len(exercises) >= 3, f"{path.name}: {len(exercises)} exercises"
     assert len(solutions) >= len(exercises), f"{path.name}: an exercise lacks its solution"
     cells = code_cells(path)

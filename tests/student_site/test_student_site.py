@@ -38,18 +38,7 @@ def text(soup: BeautifulSoup) -> str:
 
 def solution_lines(path: Path) -> list[str]:
     """Lines of the chapter's solutions that appear nowhere in its student edition."""
-    nb = nbformat.read(path, as_version=4)
-    student = "\n".join(cell.source for cell in se.student_notebook(nb).cells)
-    lines = []
-    for exercise in se.autograded_exercises(nb):
-        source = nb.cells[exercise.solution].source.split("\n")
-        begin = next(i for i, line in enumerate(source) if "BEGIN SOLUTION" in line)
-        end = next(i for i, line in enumerate(source) if "END SOLUTION" in line)
-        for line in source[begin + 1 : end]:
-            line = line.strip()
-            if len(line) >= 12 and line not in student:
-                lines.append(line)
-    return lines
+    return se.distinctive_solution_lines(nbformat.read(path, as_version=4))
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
@@ -89,3 +78,19 @@ def test_downloadable_notebook_is_the_student_edition(path):
     nb = nbformat.read(source, as_version=4)
     code = "\n".join(cell.source for cell in nb.cells)
     assert "BEGIN SOLUTION" not in code and "raise NotImplementedError()" in code
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_written_answer_cells_are_blank_and_rubrics_hidden(path):
+    instructor, student = text(page(INSTRUCTOR, path.stem)), text(page(STUDENT, path.stem))
+    answers = len(se.written_answers(nbformat.read(path, as_version=4)))
+    assert student.count(se.TEXT_STUB) == answers, f"{path.name}: answer cells in the student site"
+    assert "Rubric:" in instructor and "Rubric:" not in student, path.name
+
+
+def test_student_intro_is_written_for_students():
+    soup = BeautifulSoup((STUDENT / "intro.html").read_text(), "html.parser")
+    words = text(soup.select_one("main") or soup).lower()
+    for word in ("for teachers", "clone the repository", "make test", "bookbuild"):
+        assert word not in words, f"the student site's intro says {word!r}"
+    assert "how to run the chapters" in words
