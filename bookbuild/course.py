@@ -68,6 +68,8 @@ PREREQUISITES = {
     "05_mode_collapse": ("04_toy_gan_1d",),
     "06_mnist_dcgan": ("02_minimax", "04_toy_gan_1d", "05_mode_collapse"),
     "07_debugging_lab": ("02_minimax", "06_mnist_dcgan"),
+    "08_f_divergences": ("01_probability", "03_optimal_discriminator", "04_toy_gan_1d"),
+    "09_wasserstein": ("03_optimal_discriminator", "05_mode_collapse", "06_mnist_dcgan", "08_f_divergences"),
 }
 BOOK_PREREQUISITES = "Python and NumPy, calculus, basic probability"
 

@@ -91,6 +91,12 @@ ALLOWED: dict[str, dict[str, str]] = {
         "320,000": "the training-image count at which the table compares runs (a setting)",
         "70,000": "MNIST's size (the data set's definition)",
     },
+    "08_f_divergences": {
+        "4.36": "arithmetic on P's definition: the variance of the mixture the chapter defines",
+    },
+    "09_wasserstein": {
+        "8,000": "chapter 5's full-mode step count (a setting of that chapter)",
+    },
     "10_conditional_gan": {
         "5,000": "the offline data set's size (the data set's definition)",
         "20": "the held-out share, a setting of the data split",

@@ -151,3 +151,184 @@ def generator_loss(kind: str):
         raise ValueError(f"generator loss must be one of {sorted(GENERATOR_LOSSES)}; got {kind!r}")
     return GENERATOR_LOSSES[kind]
 
+
+# ----- beyond Jensen-Shannon: f-GAN, Wasserstein, gradient penalty, hinge ----------------
+#
+# The f-GAN (Nowozin, Cseke and Tomioka 2016) trains a critic network with output v(x)
+# (any real number; for the "gan" divergence it is the discriminator's logit) and feeds it
+# through an output activation g_f into the domain of the conjugate f*: T(x) = g_f(v(x)).
+# For each divergence, F_GAN_ACTIVATIONS[name] is g_f and F_GAN_CONJUGATES[name] is the
+# composition f*(g_f(v)), simplified so that it is finite and exact for every v. They are
+# the TensorFlow twins of gan_lib.divergences.DIVERGENCES (tests/test_losses_beyond_js.py
+# checks that they agree with its NumPy f* and g_f).
+
+_LOG_2 = 0.6931471805599453
+
+F_GAN_ACTIVATIONS = {
+    "kl": lambda v: v,  # T = v
+    "reverse_kl": lambda v: -tf.exp(-v),  # T < 0
+    "pearson": lambda v: v,  # T = v
+    "squared_hellinger": lambda v: -tf.math.expm1(-v),  # T = 1 - e^-v < 1
+    "jensen_shannon": lambda v: 0.5 * (_LOG_2 - tf.nn.softplus(-v)),  # T < log(2)/2
+    "gan": lambda v: -tf.nn.softplus(-v),  # T = log sigmoid(v) = log D < 0
+    "total_variation": lambda v: 0.5 * tf.tanh(v),  # |T| < 1/2
+}
+
+F_GAN_CONJUGATES = {
+    "kl": lambda v: tf.exp(v - 1.0),  # f*(t) = e^(t-1)
+    "reverse_kl": lambda v: v - 1.0,  # f*(t) = -1 - log(-t) at t = -e^-v
+    "pearson": lambda v: tf.where(v >= -2.0, v + tf.square(v) / 4.0, -tf.ones_like(v)),
+    "squared_hellinger": lambda v: tf.math.expm1(v),  # t / (1 - t) at t = 1 - e^-v
+    "jensen_shannon": lambda v: 0.5 * (tf.nn.softplus(v) - _LOG_2),  # -log(2 - e^2t)/2
+    "gan": lambda v: tf.nn.softplus(v),  # -log(1 - e^t) at t = log sigmoid(v): -log(1 - D)
+    "total_variation": lambda v: 0.5 * tf.tanh(v),  # f*(t) = t on |t| <= 1/2
+}
+
+def _check_divergence(divergence: str) -> None:
+    if divergence not in F_GAN_ACTIVATIONS:
+        raise ValueError(f"divergence must be one of {sorted(F_GAN_ACTIVATIONS)}; got {divergence!r}")
+
+
+def f_gan_critic_loss(real_outputs, fake_outputs, divergence: str) -> tf.Tensor:
+    """Minus the f-GAN objective: ``-(E_P[g_f(v(x))] - E_Q[f*(g_f(v(x)))])``.
+
+    P is the data (``real_outputs`` = v on a real batch), Q the generator
+    (``fake_outputs``). The critic maximizes the variational lower bound
+    ``E_P[T] - E_Q[f*(T)] <= D_f(P || Q)`` (Nguyen, Wainwright and Jordan 2010, Lemma 1)
+    by minimizing this loss; at the optimal critic ``T* = f'(p/q)`` the loss is
+    ``-D_f(P || Q)``. Nowozin, Cseke and Tomioka (2016), eq. (6) and Table 2. For
+    ``divergence="gan"`` it is the discriminator's binary cross-entropy
+    (:func:`discriminator_loss`), ``-V(D, G)``.
+    """
+    _check_divergence(divergence)
+    real = _as_logits("real_outputs", real_outputs)
+    fake = _as_logits("fake_outputs", fake_outputs)
+    _check_same_shape(real, fake)
+    bound = tf.reduce_mean(F_GAN_ACTIVATIONS[divergence](real)) - tf.reduce_mean(
+        F_GAN_CONJUGATES[divergence](fake)
+    )
+    return -bound
+
+
+def f_gan_generator_loss(fake_outputs, divergence: str) -> tf.Tensor:
+    """The generator's part of the f-GAN objective, ``-E_Q[f*(g_f(v(G(z))))]``.
+
+    The generator minimizes the objective ``E_P[T] - E_Q[f*(T)]`` that the critic
+    maximizes; only the second term depends on it (Nowozin, Cseke and Tomioka 2016,
+    eq. 6, the saddle-point form). Against the optimal critic it descends
+    ``D_f(P || Q_theta)``. For ``divergence="gan"`` it is the minimax generator loss
+    ``E_z[log(1 - D(G(z)))]`` (:func:`generator_loss_minimax`).
+    """
+    _check_divergence(divergence)
+    fake = _as_logits("fake_outputs", fake_outputs)
+    return -tf.reduce_mean(F_GAN_CONJUGATES[divergence](fake))
+
+
+def wasserstein_critic_loss(real_outputs, fake_outputs) -> tf.Tensor:
+    """``E_Q[f(x)] - E_P[f(x)]``: minus the Kantorovich-Rubinstein objective.
+
+    ``W1(P, Q) = sup_{||f||_L <= 1} E_P[f] - E_Q[f]`` (Kantorovich-Rubinstein duality, as used
+    by Arjovsky, Chintala and Bottou 2017, Sec. 3; Villani 2009); the critic
+    ``f`` (``real_outputs`` on data, ``fake_outputs`` on generated samples; no activation)
+    maximizes it by minimizing this loss, and must be kept near 1-Lipschitz by weight
+    clipping (Arjovsky, Chintala and Bottou 2017, Algorithm 1), a gradient penalty
+    (:func:`gradient_penalty`) or spectral normalization (Miyato et al. 2018).
+    """
+    real = _as_logits("real_outputs", real_outputs)
+    fake = _as_logits("fake_outputs", fake_outputs)
+    _check_same_shape(real, fake)
+    return tf.reduce_mean(fake) - tf.reduce_mean(real)
+
+
+def wasserstein_generator_loss(fake_outputs) -> tf.Tensor:
+    """``-E_Q[f(G(z))]``: the generator descends the critic's estimate of ``W1`` (its only term
+    that depends on G). Arjovsky, Chintala and Bottou (2017), Algorithm 1."""
+    return -tf.reduce_mean(_as_logits("fake_outputs", fake_outputs))
+
+
+def gradient_penalty(critic, real, fake, seed, weight: float = 10.0) -> tf.Tensor:
+    """``lambda E_xhat[(||grad_x f(xhat)||_2 - 1)^2]`` with ``xhat = eps x + (1 - eps) G(z)``.
+
+    Gulrajani et al. (2017), Algorithm 1: one ``eps ~ U[0, 1]`` per sample pair, drawn
+    here with ``tf.random.stateless_uniform(seed)`` (``seed``: shape (2,) integers) so that
+    runs are reproducible; ``lambda = weight`` (10 in the paper). The norm is over all
+    axes of one sample. The penalty pushes the critic's gradient norm towards 1 on the
+    lines between real and generated samples, where the optimal critic has norm 1.
+    It is added to the critic's loss; the trainer differentiates it again with respect to
+    the critic's weights (a second-order gradient). ``critic`` is called as
+    ``critic(x)``: the signature of :attr:`Objective.penalty`.
+    """
+    if not callable(critic):
+        raise TypeError(f"critic must be a Keras model or function; got {critic!r}")
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not weight >= 0:
+        raise ValueError(f"weight (lambda) must be a non-negative number; got {weight!r}")
+    real = tf.convert_to_tensor(real)
+    fake = tf.cast(tf.convert_to_tensor(fake), real.dtype)
+    if not real.dtype.is_floating:
+        raise TypeError(f"real must be a floating-point batch of samples; got dtype {real.dtype.name}")
+    if not real.shape.is_compatible_with(fake.shape) or real.shape.rank in (None, 0):
+        raise ValueError(f"real and fake must be batches of the same shape; got {real.shape} and {fake.shape}")
+    eps_shape = tf.concat([tf.shape(real)[:1], tf.ones([real.shape.rank - 1], tf.int32)], axis=0)
+    eps = tf.random.stateless_uniform(eps_shape, seed=seed, dtype=real.dtype)
+    mixed = eps * real + (1.0 - eps) * fake
+    with tf.GradientTape() as tape:
+        tape.watch(mixed)
+        outputs = critic(mixed)
+    grads = tape.gradient(outputs, mixed)
+    axes = tf.range(1, tf.rank(grads))
+    norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=axes) + 1e-12)
+    return weight * tf.reduce_mean(tf.square(norms - 1.0))
+
+
+def hinge_discriminator_loss(real_logits, fake_logits) -> tf.Tensor:
+    """``E_data[max(0, 1 - l_real)] + E_z[max(0, 1 + l_fake)]``.
+
+    The hinge loss of Lim and Ye (2017), used with spectral normalization by Miyato et
+    al. (2018): a real sample stops contributing once it scores at least +1, a fake once it
+    scores at most -1. Pointwise, ``p (1 - l) + q (1 + l)`` on ``[-1, 1]`` is linear in
+    ``l``, so the best discriminator is ``sign(p_data - p_g)``, where the loss equals
+    ``2 - 2 TV(p_data, p_g)`` (total variation).
+    """
+    real = _as_logits("real_logits", real_logits)
+    fake = _as_logits("fake_logits", fake_logits)
+    _check_same_shape(real, fake)
+    return tf.reduce_mean(tf.nn.relu(1.0 - real)) + tf.reduce_mean(tf.nn.relu(1.0 + fake))
+
+
+def hinge_generator_loss(fake_logits) -> tf.Tensor:
+    """``-E_z[l(G(z))]``, the generator's loss with a hinge discriminator (Lim and Ye 2017;
+    Miyato et al. 2018)."""
+    return -tf.reduce_mean(_as_logits("fake_logits", fake_logits))
+
+
+def f_gan(divergence: str) -> Objective:
+    """The f-GAN of ``divergence`` (a key of :data:`F_GAN_ACTIVATIONS`) as an :class:`Objective`:
+    the critic descends :func:`f_gan_critic_loss`, the generator
+    :func:`f_gan_generator_loss`. The trainer reports the mean raw outputs ``v``."""
+    _check_divergence(divergence)
+    return Objective(
+        f"f_gan({divergence})",
+        lambda real, fake: f_gan_critic_loss(real, fake, divergence),
+        lambda fake: f_gan_generator_loss(fake, divergence),
+        probability_outputs=False,
+    )
+
+
+def wasserstein_gp(weight: float = 10.0) -> Objective:
+    """WGAN-GP (Gulrajani et al. 2017) as an :class:`Objective`: the Wasserstein losses and
+    :func:`gradient_penalty` with ``lambda = weight``. The paper pairs it with 5 critic
+    updates per generator update and Adam(1e-4, beta_1 = 0, beta_2 = 0.9)."""
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not weight >= 0:
+        raise ValueError(f"weight (lambda) must be a non-negative number; got {weight!r}")
+    return Objective(
+        f"wasserstein_gp(weight={weight})",
+        wasserstein_critic_loss,
+        wasserstein_generator_loss,
+        penalty=lambda critic, real, fake, seed: gradient_penalty(critic, real, fake, seed, weight),
+        probability_outputs=False,
+    )
+
+
+def hinge() -> Objective:
+    """The hinge game (Lim and Ye 2017; Miyato et al. 2018) as an :class:`Objective`."""
+    return Objective("hinge", hinge_discriminator_loss, hinge_generator_loss, probability_outputs=False)
