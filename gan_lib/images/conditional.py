@@ -24,7 +24,6 @@ Both networks use only built-in Keras layers, so a saved generator loads anywher
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import asdict, dataclass
 
 from tensorflow import keras
@@ -118,28 +117,10 @@ def build_models(recipe: ConditionalRecipe = BOOK_RECIPE) -> tuple[keras.Model, 
 
 def make_trainer(recipe: ConditionalRecipe = BOOK_RECIPE, seed: int = 0, strategy=None, jit_compile: bool = False):
     """Build G(z, y) and D(x, y) (seeded) and a conditional ``GANTrainer`` for ``recipe``:
-    its data are ``(images, labels)`` pairs; it calls G on ``[z, y]`` and D on ``[x, y]``."""
-    from gan_lib.training import GANTrainer
-
+    its data are ``(images, labels)`` pairs; it calls G on ``[z, y]`` and D on ``[x, y]``.
+    Everything else is ``gan_lib.images.dcgan.make_trainer``."""
     if not isinstance(recipe, ConditionalRecipe):
         raise TypeError(f"recipe must be a ConditionalRecipe; got {type(recipe).__name__}")
-    keras.utils.set_random_seed(seed)
-    augment = None
-    if recipe.translation or recipe.cutout:
-        augment = dcgan.diff_augment(recipe.translation, recipe.cutout)
-    with strategy.scope() if strategy is not None else contextlib.nullcontext():
-        G, D = build_models(recipe)
-        return GANTrainer(
-            G,
-            D,
-            noise_dim=recipe.noise_dim,
-            num_classes=recipe.classes,
-            generator_optimizer=keras.optimizers.Adam(recipe.g_lr, beta_1=recipe.beta_1),
-            discriminator_optimizer=keras.optimizers.Adam(recipe.d_lr, beta_1=recipe.beta_1),
-            ema_decay=recipe.ema_decay,
-            real_label=recipe.real_label,
-            augment=augment,
-            strategy=strategy,
-            jit_compile=jit_compile,
-            seed=seed,
-        )
+    return dcgan.make_trainer(
+        recipe, seed, strategy, jit_compile, build=build_models, num_classes=recipe.classes
+    )

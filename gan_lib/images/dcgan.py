@@ -287,8 +287,19 @@ def build_models(recipe: Recipe = Recipe()) -> tuple[keras.Model, keras.Model]:
     )
 
 
-def make_trainer(recipe: Recipe = Recipe(), seed: int = 0, strategy=None, jit_compile: bool = False):
+def make_trainer(
+    recipe: Recipe = Recipe(),
+    seed: int = 0,
+    strategy=None,
+    jit_compile: bool = False,
+    *,
+    build=build_models,
+    **trainer_options,
+):
     """Build G and D (seeded) and a ``GANTrainer`` that trains them with ``recipe``.
+
+    ``build(recipe) -> (G, D)`` makes the networks (``gan_lib.images.conditional`` passes
+    its own, with ``num_classes`` among ``trainer_options``, the GANTrainer's extra options).
 
     With a ``tf.distribute`` strategy (e.g. ``TPUStrategy`` on a Colab TPU) the models and
     optimizers are created inside its scope and the trainer splits every batch across
@@ -303,7 +314,7 @@ def make_trainer(recipe: Recipe = Recipe(), seed: int = 0, strategy=None, jit_co
     if recipe.translation or recipe.cutout:
         augment = diff_augment(recipe.translation, recipe.cutout)
     with strategy.scope() if strategy is not None else contextlib.nullcontext():
-        G, D = build_models(recipe)
+        G, D = build(recipe)
         return GANTrainer(
             G,
             D,
@@ -316,4 +327,5 @@ def make_trainer(recipe: Recipe = Recipe(), seed: int = 0, strategy=None, jit_co
             strategy=strategy,
             jit_compile=jit_compile,
             seed=seed,
+            **trainer_options,
         )
