@@ -69,7 +69,7 @@ $(MATHJAX):
 	npm install --silent --no-audit --no-fund --prefix .cache/mathjax mathjax@3
 
 browser: $(STAMP) $(CHROMIUM) $(MATHJAX)
-	CHROMIUM=$(CHROMIUM) $(BIN)/pytest tests/browser
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n 2 --dist loadgroup tests/browser
 
 ## make sync-setup: rewrite every chapter's setup cell from _config.yml's repository (forks).
 sync-setup: $(STAMP)
