@@ -338,7 +338,7 @@ def test_gan_trainer_s_wgan_gp_critic_estimates_w1_against_a_fixed_generator():
         seed=0,
     )
     ring = data.ring_sampler(8, radius=2.0, std=0.02)
-    history = trainer.fit(ring, steps=60, batch_size=256, progress=False).as_arrays()
-    estimate = np.mean(history["d_real"][-20:] - history["d_fake"][-20:])
+    history = trainer.fit(ring, steps=100, batch_size=256, progress=False).as_arrays()
+    estimate = np.mean(history["d_real"][-30:] - history["d_fake"][-30:])
     exact = np.linalg.norm(ring(100_000, 0), axis=1).mean()
     assert abs(estimate / exact - 1) < 0.15, (estimate, exact)  # the soft penalty lets L exceed 1
