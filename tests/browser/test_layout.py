@@ -27,10 +27,6 @@ MIN_TEXT_PX = 9
 PHONE = {"width": 390, "height": 844}
 DEVELOPMENT_WORDS = ("MISSED", "target:", "load average", "Downloading data from", "Recipe(")
 
-# Work under way elsewhere, each with who does it; remove an entry when it lands.
-PENDING_PAGES = {
-    "chapters/09_wasserstein.html": "one printed line of the JS-vs-W1 cell is too wide",
-}
 LAYOUT = """() => {
   const main = document.querySelector('main') || document.body;
   const column = (document.querySelector('article.bd-article') || main).getBoundingClientRect();
@@ -98,14 +94,8 @@ def layout(browser, book_url):
     return Layouts(browser, book_url)
 
 
-def skip_pending(path: str) -> None:
-    if path in PENDING_PAGES:
-        pytest.skip(PENDING_PAGES[path])
-
-
 @pytest.mark.parametrize("path", PAGES)
 def test_main_content_does_not_scroll_sideways_at_1280(layout, path):
-    skip_pending(path)
     facts = layout(path)
     problems = facts["scrolls"] + facts["beyond"]
     assert not problems, f"{path}: wider than its {facts['column']:.0f} px column:\n" + "\n".join(
@@ -115,7 +105,6 @@ def test_main_content_does_not_scroll_sideways_at_1280(layout, path):
 
 @pytest.mark.parametrize("path", PAGES)
 def test_figure_text_renders_at_9_px_or_more(layout, path):
-    skip_pending(path)
     natural_px = plotting.MIN_FONT_PT * plotting.DPI / 72
     small = [
         f"{f['src']}: {f['natural']} px shown at {f['rendered']:.0f} px, so its "
@@ -128,7 +117,6 @@ def test_figure_text_renders_at_9_px_or_more(layout, path):
 
 @pytest.mark.parametrize("path", CHAPTER_PAGES)
 def test_chapter_pages_show_no_development_output(layout, path):
-    skip_pending(path)
     text = layout(path)["text"]
     found = [word for word in DEVELOPMENT_WORDS if word.lower() in text.lower()]
     assert not found, f"{path}: development output on a reader page: {found}"
