@@ -214,12 +214,16 @@ def score(sampler, n: int, seed: int) -> float:
     return digit_metrics.classifier_score(digit_metrics.classify(sample_images(sampler, n, seed))[0])
 
 
-def make_recipes(images, seed: int, tutorial_batch: int, budget: float) -> list[QualityRun]:
+def make_recipes(images, seed: int, tutorial_batch: int, budget: float,
+                 policy: str = "float32") -> list[QualityRun]:
+    """The two recipes of (c); the book's in the precision ``policy``, as chapter 6's setup
+    cell sets it (the tutorial's in float32, as it is published)."""
     from experiments import dcgan_loops
 
     recipe = dcgan.BOOK_RECIPE
-    book = dcgan_loops.GanLibLoop(images, seed, recipe.batch_size, steps_per_call=100,
-                                  trainer=dcgan.make_trainer(recipe, seed=seed))
+    with precision_policy(policy):
+        trainer = dcgan.make_trainer(recipe, seed=seed)
+    book = dcgan_loops.GanLibLoop(images, seed, recipe.batch_size, steps_per_call=100, trainer=trainer)
     tutorial = dcgan_loops.TutorialLoop(images, seed, tutorial_batch)
     return [
         QualityRun("tutorial's recipe", f"its model and loop, Adam 1e-4, batch {tutorial_batch}",
@@ -278,7 +282,8 @@ def report(args, loop_runs, quality_runs, cpu, policy, reason, loads) -> str:
     day = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
     return "\n".join([
         f"`make bench` of {day}: {cpu.description()}; TensorFlow {tf.__version__}; load average "
-        f"(1 min) {loads[0]:.1f} before, {loads[1]:.1f} after (the machine was shared).",
+        f"(uptime's 1, 5, 15 min) {' '.join(f'{v:.2f}' for v in loads[0])} before, "
+        f"{' '.join(f'{v:.2f}' for v in loads[1])} after.",
         "",
         "**(a) The TF DCGAN tutorial's model, three loops**",
         "",
@@ -337,20 +342,20 @@ def main(argv: list[str] | None = None) -> str:
     config.quiet_tensorflow()
     from experiments import flops
 
-    load_before = os.getloadavg()[0]
+    load_before = os.getloadavg()
     cpu = flops.cpu_peak()
     policy, reason = config.precision(), config.detected_precision()[1]
     if os.environ.get(config.PRECISION_VARIABLE, "").strip():
         reason = f"set by {config.PRECISION_VARIABLE}"
-    print(f"load average before: {load_before:.2f}; {cpu.description()}; policy {policy}", flush=True)
+    print(f"load average before: {load_before}; {cpu.description()}; policy {policy}", flush=True)
     train, _ = mnist.load_mnist(seed=args.seed).split(0.2)  # chapter 6's training digits
     print("(a) the tutorial's model in each loop, images/s:", flush=True)
     loops = make_loops(train.images, args.seed, args.batch_size, args.steps_per_execution, policy)
     loop_runs = measure_loops(loops, args.rounds, args.steps, warm_up_steps=args.steps_per_execution)
     print("(c) time to quality:", flush=True)
-    quality_runs = make_recipes(train.images, args.seed, args.batch_size, args.quality_seconds)
+    quality_runs = make_recipes(train.images, args.seed, args.batch_size, args.quality_seconds, policy)
     time_to_quality(quality_runs, args.slice, args.target_score, args.eval_samples, args.seed)
-    text = report(args, loop_runs, quality_runs, cpu, policy, reason, (load_before, os.getloadavg()[0]))
+    text = report(args, loop_runs, quality_runs, cpu, policy, reason, (load_before, os.getloadavg()))
     print(text)
     if not args.no_readme:
         written = write_readme(text, args.readme)
