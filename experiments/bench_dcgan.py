@@ -118,7 +118,7 @@ def measure_loops(loops: list, rounds: int, steps: int, warm_up_steps: int) -> l
         counted = flops.graph_flops(loop.step_function())
         runs.append(LoopRun(loop, count, {k: v / loop.batch_size for k, v in counted.items()}))
     for run in runs:
-        run.loop.train(warm_up_steps)  # traces and compiles; not timed
+        run.loop.warm_up(warm_up_steps)  # traces and compiles; not timed
     for index in range(rounds):
         order = runs[index % len(runs):] + runs[:index % len(runs)]
         for run in order:
@@ -312,8 +312,8 @@ def write_readme(text: str, path: Path = README) -> bool:
 
 def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3, help="(a) rounds of timing (default 3)")
-    parser.add_argument("--steps", type=int, default=20, help="(a) steps per loop and round (default 20)")
+    parser.add_argument("--rounds", type=int, default=6, help="(a) rounds of timing (default 6)")
+    parser.add_argument("--steps", type=int, default=10, help="(a) steps per loop and round (default 10)")
     parser.add_argument("--steps-per-execution", type=int, default=10,
                         help="(a) steps per compiled call of fit and GANTrainer (default 10)")
     parser.add_argument("--batch-size", type=int, default=256,

@@ -12,8 +12,8 @@ description:
 * both trained with Adam(1e-4) on the cross-entropy losses (non-saturating for G),
   batch 256.
 
-The loops, each behind the same small interface (``train(steps)``, ``train_for(seconds)``,
-``steps``, ``images_seen``, ``sampler`` and ``step_function()``, one training step as a concrete
+The loops, each behind the same small interface (``train(steps)``, ``warm_up(steps)``,
+``train_for(seconds)``, ``steps``, ``images_seen``, ``sampler`` and ``step_function()``, one training step as a concrete
 ``tf.function`` of a full batch, for counting its FLOPs):
 
 1. :class:`TutorialLoop`: the tutorial's own loop. A Python loop over a
@@ -136,6 +136,7 @@ class TutorialLoop:
 
         self._train_step = train_step
         # The tutorial keeps each epoch's last, smaller batch (a second trace of the step).
+        self._images = images
         self._dataset = tf.data.Dataset.from_tensor_slices(images).shuffle(len(images), seed=seed).batch(batch_size)
         self._batches = self._epochs()
         self.images_seen = self.steps = 0
@@ -153,6 +154,14 @@ class TutorialLoop:
     def train(self, steps: int) -> None:
         for _ in range(steps):
             self._one_batch()
+
+    def warm_up(self, steps: int) -> None:
+        """Train ``steps`` steps and trace the step for the epoch's last, smaller batch too,
+        so that a timing after this does not include a trace."""
+        partial = len(self._images) % self.batch_size
+        if partial:
+            self._train_step(tf.constant(self._images[:partial]))
+        self.train(steps)
 
     def train_for(self, seconds: float) -> None:
         deadline = time.perf_counter() + seconds
@@ -226,6 +235,8 @@ class KerasFitLoop:
         self.images_seen += steps * self.batch_size
         self.steps += steps
 
+    warm_up = train
+
     def step_function(self):
         return tf.function(self.model.train_step).get_concrete_function(
             tf.TensorSpec((self.batch_size, *IMAGE_SHAPE), tf.float32))
@@ -265,6 +276,8 @@ class GanLibLoop:
 
     def train(self, steps: int) -> None:
         self._fit(self.trainer.step + steps, None)
+
+    warm_up = train
 
     def train_for(self, seconds: float) -> None:
         self._fit(2**62, seconds)
