@@ -27,7 +27,11 @@ book: $(STAMP)
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 
 ## make test: ruff, unit tests + nbval (quick mode, 2 workers), quick book build, student site, browser test.
-test: lint unit quick-book student-site browser
+# The quick book and the student site are two single-threaded Sphinx builds from the same
+# saved executions, so they run side by side, one per core.
+test: lint unit
+	@$(MAKE) --no-print-directory -j 2 --output-sync=target quick-book student-site
+	@$(MAKE) --no-print-directory browser
 	@echo "make test: all checks passed"
 
 lint: $(STAMP)
@@ -69,7 +73,7 @@ $(MATHJAX):
 	npm install --silent --no-audit --no-fund --prefix .cache/mathjax mathjax@3
 
 browser: $(STAMP) $(CHROMIUM) $(MATHJAX)
-	CHROMIUM=$(CHROMIUM) $(BIN)/pytest tests/browser
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n 2 --dist loadgroup tests/browser
 
 ## make sync-setup: rewrite every chapter's setup cell from _config.yml's repository (forks).
 sync-setup: $(STAMP)

@@ -11,6 +11,16 @@ import pytest
 from bookpage import CHROMIUM, CHROMIUM_ARGS, HTML, MATHJAX_LOCAL, BookPage
 
 
+def pytest_collection_modifyitems(items):
+    """Group each page's tests (``--dist loadgroup``), so that under ``pytest -n 2`` one
+    worker opens a page once for all of them and the pages are shared between workers."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "path" in callspec.params:
+            page = Path(str(callspec.params["path"])).stem
+            item.add_marker(pytest.mark.xdist_group(page))
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
