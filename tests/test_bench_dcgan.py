@@ -1,0 +1,114 @@
+"""`make bench`'s machinery (experiments.bench_dcgan, dcgan_loops, flops) at a tiny size."""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+import pytest
+from tensorflow import keras
+
+from experiments import bench_dcgan, dcgan_loops, flops
+from gan_lib.images import mnist
+
+BATCH = 4
+
+
+@pytest.fixture(scope="module")
+def images():
+    return mnist.load_mnist(seed=0, verbose=False).images[:66]  # 66 % BATCH: a partial batch
+
+
+def test_layer_flops_match_a_hand_count():
+    # ConvT(128 -> 64, 5x5, stride 2) on 7x7: each of the 49 input pixels scatters a
+    # 5x5x64 patch from its 128 channels.
+    x = keras.Input((7, 7, 128))
+    up = keras.layers.Conv2DTranspose(64, 5, strides=2, padding="same", use_bias=False)
+    up(x)
+    assert flops.layer_macs(up) == 7 * 7 * 5 * 5 * 128 * 64
+    # D of the tutorial: Conv(1 -> 64) at 14x14 output, Conv(64 -> 128) at 7x7, Dense(6272 -> 1).
+    first, second = 14 * 14 * 25 * 1 * 64, 7 * 7 * 25 * 64 * 128
+    total, first_layer = flops.forward_flops(dcgan_loops.tutorial_discriminator())
+    assert (total, first_layer) == (2 * (first + second + 7 * 7 * 128), 2 * first)
+
+
+def test_tensorflow_op_statistics_agree_with_the_hand_count(images):
+    for loop in (dcgan_loops.TutorialLoop(images, 0, BATCH), dcgan_loops.GanLibLoop(images, 0, BATCH)):
+        counted = flops.graph_flops(loop.step_function())
+        by_hand = (flops.simultaneous_step_flops if loop.update == "simultaneous"
+                   else flops.alternating_step_flops)(loop.generator, loop.discriminator)
+        assert sum(counted[op] for op in flops.MATRIX_OPS) == BATCH * by_hand
+        assert counted["all"] > sum(counted[op] for op in flops.MATRIX_OPS)
+    # The alternating step runs G forward twice and D three times, the simultaneous one once and twice.
+    assert flops.alternating_step_flops(loop.generator, loop.discriminator) > flops.simultaneous_step_flops(
+        loop.generator, loop.discriminator)
+
+
+def test_cpu_peak_from_cpuinfo():
+    text = "model name\t: Some CPU\ncpu MHz\t\t: 2000.000\nflags\t\t: fpu avx2 {}\n"
+    avx512 = flops.cpu_peak(text.format("avx512f avx512_bf16"), cores=2)
+    assert (avx512.model, avx512.vector_unit, avx512.fp32_flop_per_cycle) == ("Some CPU", "avx512f", 64)
+    assert avx512.fp32_peak_gflops == pytest.approx(2 * 2.0 * 64)
+    assert avx512.amx_peak_gflops is None and "no AMX" in avx512.description()
+    avx2 = flops.cpu_peak(text.format(""), cores=4)
+    assert avx2.fp32_peak_gflops == pytest.approx(4 * 2.0 * 32)
+    amx = flops.cpu_peak(text.format("avx512f amx_bf16 amx_tile"), cores=1)
+    assert amx.amx_peak_gflops == pytest.approx(2.0 * 1024)
+
+
+def tables_in(text: str) -> list[list[list[str]]]:
+    """The Markdown tables of ``text``: lists of rows of cells (header and rule included)."""
+    found, current = [], []
+    for line in text.splitlines() + [""]:
+        if line.startswith("|"):
+            current.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+        elif current:
+            found.append(current)
+            current = []
+    return found
+
+
+def test_bench_prints_three_well_formed_tables_and_rewrites_the_readme(images, tmp_path):
+    loops = [
+        dcgan_loops.TutorialLoop(images, 0, BATCH),
+        dcgan_loops.KerasFitLoop(images, 0, BATCH, steps_per_execution=2, jit_compile=False),
+        dcgan_loops.GanLibLoop(images, 0, BATCH, steps_per_call=2),
+    ]
+    loop_runs = bench_dcgan.measure_loops(loops, rounds=2, steps=2, warm_up_steps=2)
+    assert all(run.images == 2 * 2 * BATCH and run.seconds > 0 for run in loop_runs)
+    recipes = bench_dcgan.make_recipes(images, 0, BATCH, budget=0.5)
+    bench_dcgan.time_to_quality(recipes, slice_seconds=0.5, target=7.0, samples=20, seed=0)
+    assert all(run.curve and run.seconds >= 0.5 for run in recipes)
+    args = argparse.Namespace(rounds=2, steps=2, steps_per_execution=2, target_score=7.0,
+                              eval_samples=20, slice=0.5)
+    text = bench_dcgan.report(args, loop_runs, recipes, flops.cpu_peak(), "float32", "test",
+                              ((1.0, 2.0, 3.0), (1.5, 2.5, 3.5)))
+    found = tables_in(text)
+    assert len(found) == 3
+    for table, rows in zip(found, (len(loops), len(loops), 2)):
+        assert len(table) == 2 + rows
+        assert all(len(row) == len(table[0]) for row in table)
+        assert set("".join(table[1])) <= set(":-")
+    assert [row[0] for row in found[0][2:]] == [loop.name for loop in loops]
+    assert found[0][-1][4] == "1.00"  # gan_lib against itself
+    assert "of FP32 peak" in found[1][0] and "Detected:" in text
+    readme = tmp_path / "README.md"
+    readme.write_text(f"before\n{bench_dcgan.START}\nold table\n{bench_dcgan.END}\nafter\n")
+    assert bench_dcgan.write_readme(text, readme)
+    assert readme.read_text() == f"before\n{bench_dcgan.START}\n{text}\n{bench_dcgan.END}\nafter\n"
+    unmarked = tmp_path / "unmarked.md"
+    unmarked.write_text("no markers\n")
+    assert not bench_dcgan.write_readme(text, unmarked) and unmarked.read_text() == "no markers\n"
+
+
+def test_bench_options_are_checked():
+    with pytest.raises(ValueError, match="--steps"):
+        bench_dcgan.main(["--steps", "5", "--steps-per-execution", "2", "--no-readme"])
+    with pytest.raises(ValueError, match="--rounds"):
+        bench_dcgan.main(["--rounds", "0", "--no-readme"])
+
+
+def test_sample_images_are_reproducible():
+    generator = dcgan_loops.tutorial_generator()
+    a, b = (dcgan_loops.sample_images(generator, 3, seed=1) for _ in range(2))
+    assert a.shape == (3, 28, 28, 1) and np.array_equal(a, b)
