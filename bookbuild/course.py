@@ -91,9 +91,14 @@ def colab_link(notebook: Path) -> str:
     return f"https://colab.research.google.com/github/{owner_name}/blob/{repo['branch']}/{relative}"
 
 
+def _path_with_this_environment(path: str) -> str:
+    """PATH with this environment's scripts first (nbgrader runs `alembic`, and itself)."""
+    return f"{Path(sys.executable).parent}{os.pathsep}{path}"
+
+
 def nbgrader(*args: str, course: Path) -> subprocess.CompletedProcess:
     """Run an nbgrader command in the course directory (this environment's nbgrader)."""
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env = {**os.environ, "PATH": _path_with_this_environment(os.environ["PATH"])}
     command = [sys.executable, "-m", "nbgrader", *args]
     return subprocess.run(command, cwd=course, env=env, capture_output=True, text=True)
 
@@ -112,7 +117,7 @@ def generate_assignments(course: Path, assignments: list[str]) -> None:
     previous, path = Path.cwd(), os.environ["PATH"]
     os.chdir(course)  # nbgrader reads nbgrader_config.py from, and roots the course at, the cwd
     # a new gradebook is set up by running this environment's `alembic` command
-    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{path}"
+    os.environ["PATH"] = _path_with_this_environment(path)
     try:
         app = NbGrader()
         app.initialize([])
