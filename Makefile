@@ -44,7 +44,7 @@ lint: $(STAMP)
 # (its check must fail) before nbval runs the instructor's solution (its check must pass).
 unit: $(STAMP)
 	rm -rf _build/quick/executed
-	GAN_BOOK_MODE=quick $(BIN)/pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env --nbval-cell-timeout=600 \
+	GAN_BOOK_MODE=quick $(BIN)/pytest -n 2 --dist loadfile --durations=15 --nbval-lax --nbval-current-env --nbval-cell-timeout=600 \
 		-p bookbuild.nbval_export -p bookbuild.edition_check tests chapters --ignore=tests/browser --ignore=tests/student_site
 
 quick-book: $(STAMP)

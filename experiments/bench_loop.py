@@ -28,6 +28,7 @@ from pathlib import Path
 from tensorflow import keras
 
 from gan_lib import training
+from gan_lib.config import cpu_name
 from gan_lib.probability import Gaussian, GaussianMixture
 from gan_lib.toy import data, models
 
@@ -73,13 +74,6 @@ def steps_per_second(trainer, config, steps: int) -> float:
     return steps / (time.perf_counter() - start)
 
 
-def cpu_name() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return f"{line.split(':', 1)[1].strip()}, {os.cpu_count()} logical CPUs"
-    return "unknown CPU"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", default="4cf4111", help="git revision of the old trainer")
@@ -87,7 +81,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=1000)
     args = parser.parse_args()
     old = baseline_module(args.baseline)
-    print(f"{cpu_name()}; load average before: {os.getloadavg()[0]:.2f}")
+    print(f"{cpu_name()}, {os.cpu_count()} logical CPUs; load average before: {os.getloadavg()[0]:.2f}")
     rates = {name: {"old": [], "new": []} for name in CONFIGS}
     trainers = {}
     for name, config in CONFIGS.items():

@@ -23,6 +23,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from gan_lib.config import cpu_name
+
 ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = """
@@ -61,8 +63,7 @@ def main() -> None:
     for _ in range(args.repeats):
         for setting in results:
             results[setting].append(time_setting(setting, args.steps))
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), "unknown CPU")
+    cpu = cpu_name()
     print(f"{cpu}, {os.cpu_count()} cores, TensorFlow {results['1'][0]['tensorflow']}; "
           f"median of {args.repeats} runs of {args.steps} steps")
     print(f"{'model':8s}{'oneDNN off':>14s}{'oneDNN on':>14s}{'speed-up':>10s}")

@@ -30,7 +30,6 @@ import argparse
 import json
 import math
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -81,16 +80,6 @@ def _check_writable_folder(folder: Path, what: str) -> None:
         os.unlink(probe)
     except OSError as error:
         raise UsageError(f"{what} {folder} is not writable ({error.strerror})") from None
-
-
-def _cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def _positive_int(text: str) -> int:
@@ -310,7 +299,7 @@ def train(args) -> int:
         "seconds": round(sum(s["seconds"] for s in stored["sessions"]), 1),
         "sessions": stored["sessions"],
         "device": config.device(),
-        "cpu": _cpu_name(),
+        "cpu": config.cpu_name(),
         "cpu_count": os.cpu_count(),
         "tensorflow": tf.__version__,
         "data": {"source": digits.source, "images": len(digits)},

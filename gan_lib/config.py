@@ -111,16 +111,22 @@ def cpu_flags() -> set[str]:
     return set()
 
 
-def cpu_description() -> str:
-    """``"<model name>, N logical CPUs, <vector unit>"``, for benchmark reports."""
-    name = "unknown CPU"
+def cpu_name() -> str:
+    """The CPU's model name (Linux ``/proc/cpuinfo``; ``platform`` elsewhere)."""
     try:
         for line in open("/proc/cpuinfo").read().splitlines():
             if line.startswith("model name"):
-                name = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
+    import platform
+
+    return platform.processor() or platform.machine() or "unknown CPU"
+
+
+def cpu_description() -> str:
+    """``"<model name>, N logical CPUs, <vector unit>"``, for benchmark reports."""
+    name = cpu_name()
     flags = cpu_flags()
     units = [f for f in ("avx512f", "avx512_bf16", "amx_bf16") if f in flags]
     units = units or (["avx2"] if "avx2" in flags else ["no AVX2"])

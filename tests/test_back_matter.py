@@ -186,6 +186,11 @@ def test_learning_path_figure_shows_the_chapters_of_the_toc():
     )
 
 
+def test_intro_chapter_map_lists_every_chapter_once_in_order():
+    linked = [re.search(r"\(chapters/(\w+)\.ipynb\)", row[0]) for row in table_rows(INTRO, "| Chapter |")]
+    assert [m.group(1) if m else None for m in linked] == [path.stem for path in notebooks()]
+
+
 def test_intro_states_the_measured_run_time_of_every_chapter():
     record = chapter_timings.load_record()
     rows = table_rows(INTRO, "| Chapter |")
