@@ -122,6 +122,13 @@ def test_chapter_pages_show_no_development_output(layout, path):
     assert not found, f"{path}: development output on a reader page: {found}"
 
 
+@pytest.mark.parametrize("path", CHAPTER_PAGES)
+def test_tables_that_cells_display_are_rendered_as_tables(layout, path):
+    text = layout(path)["text"]
+    raw = [rule for rule in ("|:---", "|---:", "|:—", "|—:") if rule in text]
+    assert not raw, f"{path}: a Markdown table shown as text (its rule {raw[0]!r}), not as a table"
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_animations_keep_their_controls_on_a_phone(layout, path):
     for number, animation in enumerate(layout(path, phone=True)):
