@@ -51,14 +51,19 @@ def test_set_seed_rejects_bad_seeds(seed):
         config.set_seed(seed)
 
 
-def test_setup_prints_versions_device_and_mode(monkeypatch, capsys):
+@pytest.fixture
+def float32_afterwards():
+    """setup() sets the global precision policy (mixed_bfloat16 on a CPU with AMX):
+    put float32 back, so that later tests in this worker do not run under it."""
     from tensorflow import keras
 
+    yield
+    keras.mixed_precision.set_global_policy("float32")
+
+
+def test_setup_prints_versions_device_and_mode(monkeypatch, capsys, float32_afterwards):
     monkeypatch.setenv("GAN_BOOK_MODE", "quick")
-    try:
-        assert config.setup(seed=0) == "quick"
-    finally:  # on a CPU with AMX setup() chose mixed_bfloat16: keep it from later tests
-        keras.mixed_precision.set_global_policy("float32")
+    assert config.setup(seed=0) == "quick"
     printed = capsys.readouterr().out
     assert "TensorFlow" in printed and "device: CPU" in printed and "mode: quick" in printed
 
@@ -80,14 +85,11 @@ def test_precision_override_and_detection(monkeypatch, capsys):
     assert config.detected_precision()[0] == "float32"
 
 
-def test_setup_applies_and_prints_the_precision(monkeypatch, capsys):
+def test_setup_applies_and_prints_the_precision(monkeypatch, capsys, float32_afterwards):
     from tensorflow import keras
 
     monkeypatch.setenv("GAN_BOOK_MODE", "quick")
     monkeypatch.setenv("GAN_BOOK_PRECISION", "mixed_bfloat16")
-    try:
-        config.setup(seed=0)
-        assert keras.mixed_precision.global_policy().name == "mixed_bfloat16"
-        assert "precision: mixed_bfloat16" in capsys.readouterr().out
-    finally:
-        keras.mixed_precision.set_global_policy("float32")
+    config.setup(seed=0)
+    assert keras.mixed_precision.global_policy().name == "mixed_bfloat16"
+    assert "precision: mixed_bfloat16" in capsys.readouterr().out
