@@ -280,6 +280,43 @@ def gradient_penalty(critic, real, fake, seed, weight: float = 10.0) -> tf.Tenso
     return weight * tf.reduce_mean(tf.square(norms - 1.0))
 
 
+def r1_penalty(discriminator, real, weight: float = 1.0) -> tf.Tensor:
+    """``(gamma / 2) E_data[||grad_x l(x)||_2^2]`` on the real batch, ``gamma = weight``.
+
+    The R1 regularizer of Mescheder, Geiger and Nowozin (2018), eq. (9): it penalizes the
+    gradient of D's logit ``l`` on real data only. At the equilibrium ``p_g = p_data`` the
+    best discriminator is constant, so the penalty is zero there and does not move the
+    equilibrium; away from it, it keeps D from growing steep slopes around the real
+    samples, which makes the game converge locally (their Theorem 4.1) where the plain
+    game oscillates. Like :func:`gradient_penalty` it is differentiated again with respect
+    to D's weights. The norm is over all axes of one sample.
+    """
+    if not callable(discriminator):
+        raise TypeError(f"discriminator must be a Keras model or function; got {discriminator!r}")
+    weight = check_number("weight (gamma)", weight, at_least=0)
+    real = tf.convert_to_tensor(real)
+    with tf.GradientTape() as tape:
+        tape.watch(real)
+        logits = tf.cast(discriminator(real), tf.float32)
+    grads = tf.cast(tape.gradient(logits, real), tf.float32)
+    squared_norms = tf.reduce_sum(tf.square(grads), axis=tf.range(1, tf.rank(grads)))
+    return 0.5 * weight * tf.reduce_mean(squared_norms)
+
+
+def with_r1(objective: Objective, weight: float) -> Objective:
+    """``objective`` with :func:`r1_penalty` (``gamma = weight``) added to D's loss."""
+    if objective.penalty is not None:
+        raise ValueError(f"{objective.name} already has a penalty")
+    weight = check_number("weight (gamma)", weight, at_least=0)
+    return Objective(
+        f"{objective.name} + r1(gamma={weight})",
+        objective.discriminator_loss,
+        objective.generator_loss,
+        penalty=lambda discriminator, real, fake, seed: r1_penalty(discriminator, real, weight),
+        probability_outputs=objective.probability_outputs,
+    )
+
+
 def hinge_discriminator_loss(real_logits, fake_logits) -> tf.Tensor:
     """``E_data[max(0, 1 - l_real)] + E_z[max(0, 1 + l_fake)]``.
 

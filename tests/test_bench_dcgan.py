@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import time
 
 import numpy as np
 import pytest
@@ -99,6 +100,29 @@ def test_bench_prints_three_well_formed_tables_and_rewrites_the_readme(images, t
     unmarked = tmp_path / "unmarked.md"
     unmarked.write_text("no markers\n")
     assert not bench_dcgan.write_readme(text, unmarked) and unmarked.read_text() == "no markers\n"
+
+
+def test_a_recipe_that_reaches_the_target_gives_the_other_the_target_ratio_of_time(monkeypatch):
+    """Stub loops (a score that grows with the steps): the fast one reaches 7.0 after 3
+    slices; the slow one, which never does, then trains on until 5x that time, past its
+    own budget of 5 slices, and the table says the target ratio is met."""
+    class Loop:
+        def __init__(self, gain):
+            self.steps, self.gain, self.sampler = 0, gain, self
+
+        def train_for(self, seconds):
+            time.sleep(seconds)
+            self.steps += 1
+
+    monkeypatch.setattr(bench_dcgan, "score", lambda sampler, n, seed: sampler.gain * sampler.steps)
+    slow = bench_dcgan.QualityRun("tutorial's recipe", "stub", Loop(gain=0.1), budget=0.05)
+    fast = bench_dcgan.QualityRun("book's recipe", "stub", Loop(gain=2.5), budget=1.0)
+    bench_dcgan.time_to_quality([slow, fast], slice_seconds=0.01, target=7.0, samples=1, seed=0)
+    assert fast.reached is not None and slow.reached is None
+    assert slow.budget == bench_dcgan.TARGET_SPEEDUP * fast.reached
+    assert slow.seconds >= bench_dcgan.TARGET_SPEEDUP * fast.reached
+    table = bench_dcgan.quality_table([slow, fast], target=7.0, samples=1, slice_seconds=0.01)
+    assert "target >= 5x: met" in table and "not reached in" in table
 
 
 def test_bench_options_are_checked():

@@ -78,6 +78,9 @@ def test_help_lists_both_commands_and_recipes():
     (["sample", "{d}/conditional_run", "--n", "0", "--out", "{d}/x.npy"], "positive integer"),
     (["sample", "{d}/conditional_run", "--n", "4", "--out", "{d}/x.jpg"], "must end in .npy or .png"),
     (["sample", "{d}/conditional_run", "--n", "4", "--out", "{d}/a_file/x.npy"], "is not a folder"),
+    (["sample", "{d}/dcgan_run", "--n", "4", "--out", "{d}/x.npy", "--truncation", "0"], "positive number"),
+    (["sample", "{d}/dcgan_run", "--n", "4", "--out", "{d}/x.npy", "--truncation", "-1"], "positive number"),
+    (["sample", "{d}/dcgan_run", "--n", "4", "--out", "{d}/x.npy", "--truncation", "wide"], "positive number"),
 ])
 def test_bad_input_gets_a_message_and_writes_nothing(tmp_path, capsys, argv, message):
     (tmp_path / "a_file").write_text("not a folder")
@@ -160,6 +163,11 @@ def test_train_save_load_sample_resume(tmp_path, recipe):
     assert result.returncode == 0, result.stderr[-3000:]
     images = np.load(tmp_path / "digits.npy")
     assert images.shape == (12, 28, 28, 1) and images.dtype == np.float32 and np.abs(images).max() <= 1
+    result = gan_book("sample", out, "--n", "12", "--out", tmp_path / "clean.npy", "--seed", "3",
+                      "--truncation", "0.5", *label)
+    assert result.returncode == 0 and "noise truncated at 0.5" in result.stdout, result.stderr[-3000:]
+    clean = np.load(tmp_path / "clean.npy")
+    assert clean.shape == images.shape and np.abs(clean).max() <= 1 and not np.array_equal(clean, images)
     result = gan_book("sample", out, "--n", "30", "--out", tmp_path / "digits.png")
     assert result.returncode == 0 and (tmp_path / "digits.png").stat().st_size > 0, result.stderr[-3000:]
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import tensorflow as tf
+from tensorflow import keras
 
 from gan_lib.images import dcgan
 
@@ -130,7 +131,26 @@ def test_recipe_builds_a_trainer_that_trains():
     data = np.random.default_rng(0).uniform(-1, 1, (64, 28, 28, 1)).astype(np.float32)
     history = trainer.fit(data, steps=3, batch_size=16, progress=False)
     assert len(history) == 3 and np.isfinite(history.d_loss).all()
-    assert trainer.ema_generator is not None and trainer.real_label == 0.9
+    assert trainer.ema_generator is not None
+    assert trainer.objective.name == "cross_entropy(non_saturating, real_label=0.9)"
+
+
+def test_recipe_chooses_the_loss_the_penalty_and_spectral_normalization():
+    base = dcgan.Recipe(g_width=8, d_width=8, batch_size=16)
+    assert dcgan.objective(base).name == "cross_entropy(non_saturating)"
+    assert dcgan.objective(base.replace(loss="hinge", r1_weight=0.5)).name == "hinge + r1(gamma=0.5)"
+    with pytest.raises(ValueError, match="'cross_entropy' or 'hinge'"):
+        dcgan.objective(base.replace(loss="wasserstein"))
+    with pytest.raises(ValueError, match="label smoothing"):
+        dcgan.objective(base.replace(loss="hinge", real_label=0.9))
+    _, D = dcgan.build_models(base.replace(d_spectral_norm=True))
+    wrapped = [layer for layer in D.layers if isinstance(layer, keras.layers.SpectralNormalization)]
+    assert [layer.name for layer in wrapped] == ["down_14x14_sn", "down_7x7_sn", "logit_sn"]
+    trainer = dcgan.make_trainer(base.replace(d_spectral_norm=True, r1_weight=1.0, beta_2=0.99), seed=0)
+    assert float(trainer.discriminator_optimizer.beta_2) == 0.99
+    data = np.random.default_rng(0).uniform(-1, 1, (64, 28, 28, 1)).astype(np.float32)
+    history = trainer.fit(data, steps=3, batch_size=16, progress=False).as_arrays()
+    assert np.isfinite(history["d_loss"]).all() and (history["d_penalty"] > 0).all()
 
 
 def test_image_grid_tiles_and_rescales():

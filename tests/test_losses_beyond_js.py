@@ -187,6 +187,51 @@ def test_gradient_penalty_norm_is_over_the_whole_image_and_seeded():
     assert float(first) == float(again) != float(other)
 
 
+# --- R1 ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("weights", [[0.6, 0.8], [3.0, 4.0], [0.0, 0.0]])
+@pytest.mark.parametrize("gamma", [0.1, 10.0])
+def test_r1_value_and_gradient_for_a_linear_discriminator(weights, gamma):
+    """l(x) = w . x has gradient w everywhere: R1 = (gamma / 2) ||w||^2, and its gradient
+    with respect to w is gamma w."""
+    discriminator = linear_critic(weights)
+    real = np.random.default_rng(8).normal(size=(32, 2)).astype(np.float32)
+    with tf.GradientTape() as tape:
+        penalty = losses.r1_penalty(discriminator, real, weight=gamma)
+    assert float(penalty) == pytest.approx(0.5 * gamma * np.sum(np.square(weights)), rel=1e-5, abs=1e-7)
+    grad = tape.gradient(penalty, discriminator.kernel).numpy()[:, 0]
+    np.testing.assert_allclose(grad, gamma * np.asarray(weights), rtol=1e-5, atol=1e-7)
+
+
+def test_r1_averages_the_squared_gradient_norm_over_the_real_images():
+    """l(x) = ||x||^2 / 2 over a whole image has gradient x: R1 = (gamma / 2) E ||x||^2,
+    the norm over every pixel of a sample and the mean over the batch."""
+    real = np.random.default_rng(9).normal(size=(16, 4, 4, 1)).astype(np.float32)
+    quadratic = lambda x: 0.5 * tf.reduce_sum(tf.square(x), axis=[1, 2, 3])  # noqa: E731
+    expected = 0.5 * 2.0 * np.mean(np.sum(np.square(real), axis=(1, 2, 3)))
+    assert float(losses.r1_penalty(quadratic, real, weight=2.0)) == pytest.approx(expected, rel=1e-5)
+
+
+def test_with_r1_penalizes_real_data_only_and_keeps_the_game():
+    game = losses.hinge()
+    penalized = losses.with_r1(game, 4.0)
+    assert penalized.name == "hinge + r1(gamma=4.0)"
+    assert penalized.discriminator_loss is game.discriminator_loss
+    assert penalized.probability_outputs is game.probability_outputs
+    discriminator = linear_critic([1.0, 2.0])
+    real = np.ones((4, 2), np.float32)
+    values = [float(penalized.penalty(discriminator, real, fake, SEED))
+              for fake in (np.zeros((4, 2), np.float32), np.full((4, 2), 9.0, np.float32))]
+    assert values[0] == values[1] == pytest.approx(0.5 * 4.0 * 5.0)
+    with pytest.raises(ValueError, match="already has a penalty"):
+        losses.with_r1(losses.wasserstein_gp(), 1.0)
+    with pytest.raises(ValueError, match="gamma"):
+        losses.with_r1(game, -1.0)
+    with pytest.raises(TypeError, match="discriminator must be"):
+        losses.r1_penalty("D", real)
+
+
 # --- hinge ---------------------------------------------------------------------------------------
 
 
@@ -312,6 +357,8 @@ def test_gan_trainer_trains_wgan_gp_and_an_f_gan_reproducibly():
             assert np.isfinite(values).all(), key
             np.testing.assert_array_equal(values, again[key])
     assert (run(losses.wasserstein_gp(), 3)["d_penalty"] > 0).all()
+    r1 = run(losses.with_r1(losses.cross_entropy(), 1.0), 3)
+    assert np.isfinite(r1["d_loss"]).all() and (r1["d_penalty"] > 0).all()
 
 
 def test_gan_trainer_s_wgan_gp_critic_estimates_w1_against_a_fixed_generator():
