@@ -87,9 +87,9 @@ def judge(generator, noise, real=None) -> dict:
 
 
 def run(name: str, recipe: dcgan.Recipe, digits, steps: int, eval_every: int, seed: int,
-        samples_dir: Path | None = None, seconds: float | None = None,
+        samples_dir: Path | None = None, budget_seconds: float | None = None,
         thresholds: tuple[float, ...] = ()) -> dict:
-    """Train ``recipe`` for ``steps`` (judged every ``eval_every``), or, with ``seconds``,
+    """Train ``recipe`` for ``steps`` (judged every ``eval_every``), or, with ``budget_seconds``,
     for that wall-clock budget (judged at the end only); return the run's record. The
     sampling generator is also judged on 10,000 truncated noise vectors per threshold
     (``gan_lib.images.truncation``), stored under ``final["truncated"][threshold]``."""
@@ -107,9 +107,9 @@ def run(name: str, recipe: dcgan.Recipe, digits, steps: int, eval_every: int, se
         print(f"  {name} step {step}: {json.dumps({k: v for k, v in point.items() if k != 'step'})}", flush=True)
 
     dataset = mnist.dataset(digits.images, recipe.batch_size, seed=seed)
-    decay = (dcgan.learning_rate_decay(recipe, steps=steps) if seconds is None
-             else dcgan.learning_rate_decay(recipe, seconds=seconds))
-    if seconds is not None:
+    decay = (dcgan.learning_rate_decay(recipe, steps=steps) if budget_seconds is None
+             else dcgan.learning_rate_decay(recipe, seconds=budget_seconds))
+    if budget_seconds is not None:
         steps, eval_every = 2**62, 2**62
 
     def on_step(trainer, step):
@@ -120,7 +120,7 @@ def run(name: str, recipe: dcgan.Recipe, digits, steps: int, eval_every: int, se
 
     start = time.perf_counter()
     trainer.fit(dataset, steps=steps, batch_size=recipe.batch_size, callbacks=[on_step],
-                callback_every=eval_every if decay is None else 10, progress=False, max_seconds=seconds)
+                callback_every=eval_every if decay is None else 10, progress=False, max_seconds=budget_seconds)
     steps = trainer.step
     seconds = time.perf_counter() - start - evaluating[0]
     final_noise = np.random.default_rng(seed + 2).standard_normal((10_000, recipe.noise_dim), dtype=np.float32)

@@ -113,7 +113,6 @@ def _minutes(text: str) -> float:
     return value
 
 
-# ----- recipes ------------------------------------------------------------------------------
 def _threshold(text: str) -> float:
     try:
         value = float(text)
@@ -124,6 +123,7 @@ def _threshold(text: str) -> float:
     return value
 
 
+# ----- recipes ------------------------------------------------------------------------------
 def _recipe(name: str):
     """``(recipe, make_trainer, conditional)`` for a recipe name."""
     if name == "dcgan":

@@ -61,6 +61,8 @@ def test_models_check_their_inputs(small):
         conditional.discriminator(label_mode="film")
     with pytest.raises(TypeError, match="ConditionalRecipe"):
         conditional.make_trainer(dcgan.BOOK_RECIPE)
+    with pytest.raises(ValueError, match="d_spectral_norm"):
+        conditional.build_models(small.replace(d_spectral_norm=True))
 
 
 def test_saved_generator_loads_as_plain_keras(tmp_path, small):

@@ -107,6 +107,8 @@ BOOK_RECIPE = ConditionalRecipe(**{**asdict(dcgan.BOOK_RECIPE), "label_mode": "p
 
 def build_models(recipe: ConditionalRecipe = BOOK_RECIPE) -> tuple[keras.Model, keras.Model]:
     """The conditional generator and discriminator that ``recipe`` describes (untrained)."""
+    if recipe.d_spectral_norm:
+        raise ValueError("the conditional discriminator has no spectral-normalization option (d_spectral_norm)")
     return (
         generator(recipe.noise_dim, recipe.g_width, refine=recipe.g_refine, embed_dim=recipe.embed_dim,
                   classes=recipe.classes),
