@@ -3,6 +3,8 @@
     python experiments/dcgan_experiments.py                      # every variant, 3,000 steps each
     python experiments/dcgan_experiments.py --variants baseline ttur --steps 500
     python experiments/dcgan_experiments.py --variants book book_r1 --minutes 5 --seeds 0 1
+    python experiments/dcgan_experiments.py --variants self_conditioned --minutes 10 --suffix @10min \
+        --output experiments/results/dcgan_self_conditioned.json
 
 The GANs train on the 4,000 digits of the classifier's training split (the 1,000 others stay
 unseen, as in chapter 6). Each variant changes one thing of the plain DCGAN recipe (``gan_lib.images.dcgan.Recipe``) and
@@ -36,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from gan_lib import config
-from gan_lib.images import dcgan, digit_metrics, mnist, truncation
+from gan_lib.images import conditional, dcgan, digit_metrics, mnist, self_conditioned, truncation
 
 OUTPUT = Path(__file__).resolve().parent / "results" / "dcgan_experiments.json"
 EMA = 0.999
@@ -69,6 +71,10 @@ VARIANTS = {
     "book_ema_slow": ("book recipe, EMA decay 0.9995", EARLIER_BOOK.replace(ema_decay=0.9995)),
     "book_ema_fast": ("book recipe, EMA decay 0.998", EARLIER_BOOK.replace(ema_decay=0.998)),
     "book_beta2": ("book recipe, Adam beta2 0.99", EARLIER_BOOK.replace(beta_2=0.99)),
+    "self_conditioned": ("book recipe, self-conditioned on 10 k-means clusters of the pixels",
+                         self_conditioned.BOOK_RECIPE.replace(classes=10)),
+    "self_conditioned_20": ("book recipe, self-conditioned on 20 k-means clusters of the pixels "
+                            "(self_conditioned.BOOK_RECIPE)", self_conditioned.BOOK_RECIPE),
 }
 
 
@@ -93,20 +99,34 @@ def run(name: str, recipe: dcgan.Recipe, digits, steps: int, eval_every: int, se
     for that wall-clock budget (judged at the end only); return the run's record. The
     sampling generator is also judged on 10,000 truncated noise vectors per threshold
     (``gan_lib.images.truncation``), stored under ``final["truncated"][threshold]``."""
-    trainer = dcgan.make_trainer(recipe, seed=seed)
-    noise = np.random.default_rng(seed + 1).standard_normal((2000, recipe.noise_dim), dtype=np.float32)
+    self_conditioning = isinstance(recipe, self_conditioned.SelfConditionedRecipe)
+    if self_conditioning:
+        labels = self_conditioned.cluster_labels(digits.images, recipe.classes, seed)
+        trainer = conditional.make_trainer(recipe, seed=seed)
+        shares = self_conditioned.cluster_shares(labels, recipe.classes)
+        dataset = mnist.dataset(digits.images, recipe.batch_size, seed=seed, labels=labels)
+
+        def sampler(model):  # the unconditional model p_g(x) = sum_c pi_c p_g(x|c)
+            return self_conditioned.unconditional_generator(model, shares)
+    else:
+        trainer = dcgan.make_trainer(recipe, seed=seed)
+        dataset = mnist.dataset(digits.images, recipe.batch_size, seed=seed)
+
+        def sampler(model):
+            return model
+    noise_dim = recipe.noise_dim + self_conditioning
+    noise = np.random.default_rng(seed + 1).standard_normal((2000, noise_dim), dtype=np.float32)
     curve, evaluating = [], [0.0]
 
     def evaluate(trainer, step):
         start = time.perf_counter()
-        point = {"step": step, "raw": judge(trainer.generator, noise)}
+        point = {"step": step, "raw": judge(sampler(trainer.generator), noise)}
         if trainer.ema_generator is not None:
-            point["ema"] = judge(trainer.ema_generator, noise)
+            point["ema"] = judge(sampler(trainer.ema_generator), noise)
         curve.append(point)
         evaluating[0] += time.perf_counter() - start
         print(f"  {name} step {step}: {json.dumps({k: v for k, v in point.items() if k != 'step'})}", flush=True)
 
-    dataset = mnist.dataset(digits.images, recipe.batch_size, seed=seed)
     decay = (dcgan.learning_rate_decay(recipe, steps=steps) if budget_seconds is None
              else dcgan.learning_rate_decay(recipe, seconds=budget_seconds))
     if budget_seconds is not None:
@@ -123,19 +143,21 @@ def run(name: str, recipe: dcgan.Recipe, digits, steps: int, eval_every: int, se
                 callback_every=eval_every if decay is None else 10, progress=False, max_seconds=budget_seconds)
     steps = trainer.step
     seconds = time.perf_counter() - start - evaluating[0]
-    final_noise = np.random.default_rng(seed + 2).standard_normal((10_000, recipe.noise_dim), dtype=np.float32)
+    final_noise = np.random.default_rng(seed + 2).standard_normal((10_000, noise_dim), dtype=np.float32)
     if samples_dir is not None:
-        model = trainer.sampling_generator
+        model = sampler(trainer.sampling_generator)
         np.save(Path(samples_dir) / f"{name}.npy", np.asarray(model(final_noise[:64], training=False)))
-    final = {"raw": judge(trainer.generator, final_noise, digits.images)}
+    final = {"raw": judge(sampler(trainer.generator), final_noise, digits.images)}
     if trainer.ema_generator is not None:
-        final["ema"] = judge(trainer.ema_generator, final_noise, digits.images)
+        final["ema"] = judge(sampler(trainer.ema_generator), final_noise, digits.images)
     if thresholds:
         final["truncated"] = {
-            str(c): judge(trainer.sampling_generator,
-                          truncation.truncated_noise(10_000, recipe.noise_dim, c, seed + 2), digits.images)
+            str(c): judge(sampler(trainer.sampling_generator),
+                          truncation.truncated_noise(10_000, noise_dim, c, seed + 2), digits.images)
             for c in thresholds}
+    record = {"cluster_purity": self_conditioned.cluster_purity(labels, digits.labels)} if self_conditioning else {}
     return {
+        **record,
         "recipe": asdict(recipe),
         "steps": steps,
         "train_seconds": round(seconds, 1),
@@ -173,6 +195,9 @@ def main() -> None:
                         help="one run per seed; seed 0 is stored under the variant's name, others as NAME@seedS")
     parser.add_argument("--truncations", type=float, nargs="*", default=[], metavar="C",
                         help="also judge the final sampling generator with noise truncated at each C")
+    parser.add_argument("--suffix", default="",
+                        help="appended to every stored run name (e.g. @10min), so that runs with "
+                             "another budget keep the earlier rows")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--samples", type=Path, help="save 64 final samples per variant here (.npy)")
     parser.add_argument("--table", action="store_true",
@@ -192,6 +217,7 @@ def main() -> None:
     results["machine"] = {
         "cpus": os.cpu_count(),
         "processor": platform.processor() or platform.machine(),
+        "cpu": config.cpu_name(),
         "tensorflow": tf.__version__,
         "data": f"{len(digits)} digits from {digits.source}",
     }
@@ -208,7 +234,7 @@ def main() -> None:
         result["description"] = description
         result["seed"] = seed
         result["load_average_at_start"] = round(load, 1)
-        results["runs"][name if seed == 0 else f"{name}@seed{seed}"] = result
+        results["runs"][(name if seed == 0 else f"{name}@seed{seed}") + args.suffix] = result
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps(results, indent=1) + "\n")
         print(f"{name}: {result['images_per_second']} images/s; final {json.dumps(result['final'])}", flush=True)

