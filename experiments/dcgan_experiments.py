@@ -114,15 +114,19 @@ def run(name: str, recipe: dcgan.Recipe, digits, steps: int, eval_every: int, se
 
         def sampler(model):
             return model
-    noise_dim = recipe.noise_dim + self_conditioning
+    # the models judged, built once: they share the trainer's layers, so they follow its weights
+    raw = sampler(trainer.generator)
+    ema = None if trainer.ema_generator is None else sampler(trainer.ema_generator)
+    sampling = raw if ema is None else ema  # trainer.sampling_generator's counterpart
+    noise_dim = raw.input_shape[-1]  # one more than recipe.noise_dim when self-conditioned
     noise = np.random.default_rng(seed + 1).standard_normal((2000, noise_dim), dtype=np.float32)
     curve, evaluating = [], [0.0]
 
     def evaluate(trainer, step):
         start = time.perf_counter()
-        point = {"step": step, "raw": judge(sampler(trainer.generator), noise)}
-        if trainer.ema_generator is not None:
-            point["ema"] = judge(sampler(trainer.ema_generator), noise)
+        point = {"step": step, "raw": judge(raw, noise)}
+        if ema is not None:
+            point["ema"] = judge(ema, noise)
         curve.append(point)
         evaluating[0] += time.perf_counter() - start
         print(f"  {name} step {step}: {json.dumps({k: v for k, v in point.items() if k != 'step'})}", flush=True)
@@ -145,15 +149,13 @@ def run(name: str, recipe: dcgan.Recipe, digits, steps: int, eval_every: int, se
     seconds = time.perf_counter() - start - evaluating[0]
     final_noise = np.random.default_rng(seed + 2).standard_normal((10_000, noise_dim), dtype=np.float32)
     if samples_dir is not None:
-        model = sampler(trainer.sampling_generator)
-        np.save(Path(samples_dir) / f"{name}.npy", np.asarray(model(final_noise[:64], training=False)))
-    final = {"raw": judge(sampler(trainer.generator), final_noise, digits.images)}
-    if trainer.ema_generator is not None:
-        final["ema"] = judge(sampler(trainer.ema_generator), final_noise, digits.images)
+        np.save(Path(samples_dir) / f"{name}.npy", np.asarray(sampling(final_noise[:64], training=False)))
+    final = {"raw": judge(raw, final_noise, digits.images)}
+    if ema is not None:
+        final["ema"] = judge(ema, final_noise, digits.images)
     if thresholds:
         final["truncated"] = {
-            str(c): judge(sampler(trainer.sampling_generator),
-                          truncation.truncated_noise(10_000, noise_dim, c, seed + 2), digits.images)
+            str(c): judge(sampling, truncation.truncated_noise(10_000, noise_dim, c, seed + 2), digits.images)
             for c in thresholds}
     record = {"cluster_purity": self_conditioned.cluster_purity(labels, digits.labels)} if self_conditioning else {}
     return {
