@@ -35,10 +35,15 @@ prunes). :func:`graph_flops` reports the matrix ops (``Conv2D``, ``Conv2DBackpro
 
 **Peak** (:func:`cpu_peak`): cores x clock x FP32 FLOPs per cycle and core: 64 with
 AVX-512 (two 512-bit FMA units: 2 x 16 lanes x 2 FLOPs), 32 with AVX2 (two 256-bit FMA
-units), 16 otherwise (SSE). Cores are the CPUs this process may run on
+units), 16 otherwise (SSE). AMD's Zen 4 (``cpu family`` 25 with ``avx512f``) decodes
+AVX-512 but executes it on its two 256-bit FMA pipes, one 512-bit FMA per cycle, so it
+gets 32, as with AVX2 (AMD's Zen 4 documentation; Zen 5, family 26, has 512-bit
+pipes and gets 64). Cores are the CPUs this process may run on
 (``os.sched_getaffinity``); the clock is /proc/cpuinfo's ``cpu MHz`` (what the kernel
 reports now; turbo and power states make it approximate). With AMX (``amx_bf16``), the
 bfloat16 peak is 1024 FLOPs per cycle and core (Intel's figure for one AMX tile unit).
+:func:`matmul_gflops` measures what one large float32 matrix product reaches on the same
+CPU: a practical ceiling next to the peak on paper.
 """
 
 from __future__ import annotations
@@ -52,7 +57,8 @@ import numpy as np
 from tensorflow import keras
 
 MATRIX_OPS = ("Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter", "MatMul")
-FP32_FLOP_PER_CYCLE = {"avx512f": 64, "avx2": 32, "sse": 16}
+FP32_FLOP_PER_CYCLE = {"avx512f": 64, "avx512f on 256-bit pipes (Zen 4)": 32, "avx2": 32, "sse": 16}
+ZEN4_FAMILY = 25  # AMD's cpu family 0x19: Zen 3 (no AVX-512) and Zen 4
 AMX_BF16_FLOP_PER_CYCLE = 1024
 
 
@@ -172,8 +178,38 @@ def cpu_peak(cpuinfo: str | None = None, cores: int | None = None) -> CPU:
     flags = tuple(flags.group(1).split()) if flags else ()
     name = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.MULTILINE)
     mhz = re.search(r"^cpu MHz\s*:\s*([\d.]+)", cpuinfo, re.MULTILINE)
+    vendor = re.search(r"^vendor_id\s*:\s*(\S+)", cpuinfo, re.MULTILINE)
+    family = re.search(r"^cpu family\s*:\s*(\d+)", cpuinfo, re.MULTILINE)
+    zen4 = (vendor and vendor.group(1) == "AuthenticAMD" and family
+            and int(family.group(1)) == ZEN4_FAMILY)
     unit = "avx512f" if "avx512f" in flags else "avx2" if "avx2" in flags else "sse"
+    if unit == "avx512f" and zen4:
+        unit = "avx512f on 256-bit pipes (Zen 4)"
     if cores is None:
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return CPU(model=name.group(1).strip() if name else "unknown CPU", cores=cores,
                ghz=float(mhz.group(1)) / 1000 if mhz else float("nan"), vector_unit=unit, flags=flags)
+
+
+def matmul_gflops(size: int = 2048, repeats: int = 10) -> float:
+    """GFLOP/s of a chain of ``repeats`` float32 products ``x <- x b`` of ``size`` x
+    ``size`` matrices (``2 size^3`` FLOPs each; a chain, so that no product can be
+    skipped as a repeat of another) in one compiled call, after one call that compiles.
+    ``b``'s entries are N(0, 1 / size), so the chain keeps ``x``'s scale."""
+    import time
+
+    import tensorflow as tf
+
+    x = tf.random.stateless_normal((size, size), seed=(0, 1))
+    b = tf.random.stateless_normal((size, size), seed=(0, 2), stddev=size**-0.5)
+
+    @tf.function
+    def products(x):
+        for _ in range(repeats):
+            x = tf.linalg.matmul(x, b)
+        return tf.reduce_sum(x)
+
+    products(x).numpy()
+    start = time.perf_counter()
+    products(x).numpy()
+    return 2 * size**3 * repeats / (time.perf_counter() - start) / 1e9

@@ -285,6 +285,9 @@ def train(args) -> int:
     config.quiet_tensorflow()
     import tensorflow as tf
 
+    policy = config.precision()  # as a chapter's setup cell sets it
+    tf.keras.mixed_precision.set_global_policy(policy)
+    print(f"precision: {policy}", file=sys.stderr)
     digits = mnist.load_mnist(seed=args.seed, source=data_choice or "auto")
     recipe, make_trainer = _recipe(args.recipe)
     conditional, self_conditioning = args.recipe == "conditional", args.recipe == "self-conditioned"
@@ -350,6 +353,7 @@ def train(args) -> int:
         "cpu": config.cpu_name(),
         "cpu_count": os.cpu_count(),
         "tensorflow": tf.__version__,
+        "precision": policy,
         "data": {"source": digits.source, "images": len(digits)},
         "sampling_generator": "EMA" if trainer.ema_generator is not None else "raw",
         "metrics": metrics,

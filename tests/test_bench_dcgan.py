@@ -55,6 +55,13 @@ def test_cpu_peak_from_cpuinfo():
     assert avx2.fp32_peak_gflops == pytest.approx(4 * 2.0 * 32)
     amx = flops.cpu_peak(text.format("avx512f amx_bf16 amx_tile"), cores=1)
     assert amx.amx_peak_gflops == pytest.approx(2.0 * 1024)
+    # AMD Zen 4 runs AVX-512 on 256-bit FMA pipes: AVX2's 32 FLOP/cycle; Zen 5 gets 64
+    amd = "vendor_id\t: AuthenticAMD\ncpu family\t: {}\n" + text.format("avx512f avx512_bf16")
+    zen4, zen5 = (flops.cpu_peak(amd.format(family), cores=2) for family in (25, 26))
+    assert (zen4.fp32_flop_per_cycle, zen5.fp32_flop_per_cycle) == (32, 64)
+    assert "Zen 4" in zen4.vector_unit and zen5.vector_unit == "avx512f"
+    intel = "vendor_id\t: GenuineIntel\ncpu family\t: 6\n" + text.format("avx512f")
+    assert flops.cpu_peak(intel, cores=2).fp32_flop_per_cycle == 64
 
 
 def tables_in(text: str) -> list[list[list[str]]]:
@@ -82,7 +89,9 @@ def test_bench_prints_three_well_formed_tables_and_rewrites_the_readme(images, t
     assert all(run.curve and run.seconds >= 0.5 for run in recipes)
     args = argparse.Namespace(rounds=2, steps=2, steps_per_execution=2, target_score=7.0,
                               eval_samples=20, slice=0.5)
-    text = bench_dcgan.report(args, loop_runs, recipes, flops.cpu_peak(), "float32", "test",
+    matmul = flops.matmul_gflops(size=128, repeats=2)
+    assert matmul > 0
+    text = bench_dcgan.report(args, loop_runs, recipes, flops.cpu_peak(), matmul, "float32", "test",
                               ((1.0, 2.0, 3.0), (1.5, 2.5, 3.5)))
     found = tables_in(text)
     assert len(found) == 3
@@ -92,7 +101,7 @@ def test_bench_prints_three_well_formed_tables_and_rewrites_the_readme(images, t
         assert set("".join(table[1])) <= set(":-")
     assert [row[0] for row in found[0][2:]] == [loop.name for loop in loops]
     assert found[0][-1][4] == "1.00"  # gan_lib against itself
-    assert "of FP32 peak" in found[1][0] and "Detected:" in text
+    assert "of FP32 peak" in found[1][0] and "of matmul rate" in found[1][0] and "Detected:" in text
     readme = tmp_path / "README.md"
     readme.write_text(f"before\n{bench_dcgan.START}\nold table\n{bench_dcgan.END}\nafter\n")
     assert bench_dcgan.write_readme(text, readme)

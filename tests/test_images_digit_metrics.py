@@ -94,6 +94,26 @@ def test_held_out_accuracy_is_reproduced(held_out):
     assert features.shape == (len(digits), dm.FEATURES)
 
 
+@pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"])
+def test_the_classifier_judges_in_float32_under_a_mixed_policy(held_out, policy):
+    """A chapter training in a mixed policy (config.setup sets it globally) gets the same
+    float32 judge: built anew under the policy, it gives the float32 probabilities."""
+    from tensorflow import keras
+
+    images = held_out[1].images[:200]
+    expected, _ = dm.classify(images)
+    dm.load_classifier.cache_clear()
+    keras.mixed_precision.set_global_policy(policy)
+    try:
+        probabilities, features = dm.classify(images)
+        assert {w.dtype for w in dm.load_classifier().weights} == {"float32"}
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+        dm.load_classifier.cache_clear()
+    np.testing.assert_allclose(probabilities, expected, atol=1e-6)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
+
+
 def test_real_digits_score_high(held_out):
     # Measured on the 1,000 held-out digits: classifier score 9.71, 98.1% confident, 10 classes.
     report = dm.evaluate(held_out[1].images)
