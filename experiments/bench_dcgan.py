@@ -42,7 +42,6 @@ lines ``<!-- bench:start -->`` and ``<!-- bench:end -->``.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
 import os
 import time
@@ -79,19 +78,6 @@ class LoopRun:
         return self.images_per_second * self.hand_flops / 1e9
 
 
-@contextlib.contextmanager
-def precision_policy(policy: str):
-    """New Keras layers use ``policy`` inside the block."""
-    from tensorflow import keras
-
-    before = keras.mixed_precision.global_policy()
-    keras.mixed_precision.set_global_policy(policy)
-    try:
-        yield
-    finally:
-        keras.mixed_precision.set_global_policy(before)
-
-
 def make_loops(images, seed: int, batch_size: int, steps_per_execution: int, policy: str) -> list:
     """The loops of (a), all on the tutorial's networks, in float32; with a bfloat16 policy,
     gan_lib's loop once more under it."""
@@ -104,7 +90,7 @@ def make_loops(images, seed: int, batch_size: int, steps_per_execution: int, pol
         dcgan_loops.GanLibLoop(images, seed, batch_size, steps_per_execution),
     ]
     if policy == "mixed_bfloat16":
-        with precision_policy(policy):
+        with config.precision_policy(policy):
             loop = dcgan_loops.GanLibLoop(images, seed, batch_size, steps_per_execution)
         loop.name += ", mixed_bfloat16"
         loops.append(loop)
@@ -227,8 +213,7 @@ def make_recipes(images, seed: int, tutorial_batch: int, budget: float,
     from experiments import dcgan_loops
 
     recipe = dcgan.BOOK_RECIPE
-    with precision_policy(policy):
-        trainer = dcgan.make_trainer(recipe, seed=seed)
+    trainer = dcgan.make_trainer(recipe, seed=seed, precision=policy)
     book = dcgan_loops.GanLibLoop(images, seed, recipe.batch_size, steps_per_call=100, trainer=trainer)
     tutorial = dcgan_loops.TutorialLoop(images, seed, tutorial_batch)
     return [

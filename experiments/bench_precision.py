@@ -18,7 +18,6 @@ import os
 import time
 
 import numpy as np
-from tensorflow import keras
 
 from gan_lib import config
 from gan_lib.images import dcgan, digit_metrics, mnist
@@ -39,9 +38,8 @@ def main() -> None:
     runs = {}
     for policy in ("float32", args.policy):
         for seed in args.seeds:
-            keras.mixed_precision.set_global_policy(policy)
-            runs[policy, seed] = {"trainer": dcgan.make_trainer(recipe, seed=seed), "seconds": 0.0}
-    keras.mixed_precision.set_global_policy("float32")
+            trainer = dcgan.make_trainer(recipe, seed=seed, precision=policy)
+            runs[policy, seed] = {"trainer": trainer, "seconds": 0.0}
     for run in runs.values():  # compile
         run["trainer"].fit(data, steps=2, batch_size=recipe.batch_size, progress=False)
     done = 2

@@ -285,13 +285,12 @@ def train(args) -> int:
     config.quiet_tensorflow()
     import tensorflow as tf
 
-    policy = config.precision()  # as a chapter's setup cell sets it
-    tf.keras.mixed_precision.set_global_policy(policy)
+    policy = config.precision()  # make_trainer builds the networks in it
     print(f"precision: {policy}", file=sys.stderr)
     digits = mnist.load_mnist(seed=args.seed, source=data_choice or "auto")
     recipe, make_trainer = _recipe(args.recipe)
     conditional, self_conditioning = args.recipe == "conditional", args.recipe == "self-conditioned"
-    trainer = make_trainer(recipe, seed=args.seed)
+    trainer = make_trainer(recipe, seed=args.seed, precision=policy)
     labels = _training_labels(args.recipe, digits, recipe, args.seed)
     data = mnist.dataset(digits.images, recipe.batch_size, seed=args.seed, labels=labels)
 

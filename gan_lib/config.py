@@ -16,6 +16,7 @@ variable ``GAN_BOOK_PRECISION`` overrides it); ``setup`` applies and prints it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 from typing import TypeVar
@@ -191,9 +192,34 @@ def distribution_strategy():
     return tf.distribute.TPUStrategy(resolver)
 
 
+@contextlib.contextmanager
+def precision_policy(policy: str | None = None):
+    """Inside the block, new Keras layers compute in ``policy`` (default
+    :func:`precision`); the global policy before it is restored after it.
+
+    The image trainers (``gan_lib.images.dcgan.make_trainer`` and the factories built on
+    it) build their networks inside it: convolutions are where a mixed policy pays. The
+    global policy stays float32 for everything else, the toy networks of chapters 3-5, 8
+    and 9 included: they are too small to gain from bfloat16 (their steps are bound by
+    latency, not arithmetic), and the chapters check them against closed forms to
+    float32 accuracy.
+    """
+    import tensorflow as tf
+
+    chosen = precision() if policy is None else policy
+    if chosen not in PRECISIONS:
+        raise ValueError(f"policy must be one of {PRECISIONS}; got {chosen!r}")
+    before = tf.keras.mixed_precision.global_policy()
+    tf.keras.mixed_precision.set_global_policy(chosen)
+    try:
+        yield chosen
+    finally:
+        tf.keras.mixed_precision.set_global_policy(before)
+
+
 def setup(seed: int = 0) -> str:
-    """Prepare a chapter: quiet logs, seed everything, set the precision policy, print
-    versions, device, precision and mode.
+    """Prepare a chapter: quiet logs, seed everything, print versions, device, the
+    precision policy of the image networks (:func:`precision_policy`) and the mode.
 
     Returns the run mode. This is what every chapter's first code cell calls.
     """
@@ -204,9 +230,7 @@ def setup(seed: int = 0) -> str:
     current = mode()
     quiet_tensorflow()
     set_seed(seed)
-    policy = precision()
-    tf.keras.mixed_precision.set_global_policy(policy)
     # Two short lines, so that the output fits the book's column.
     print(f"gan_lib {gan_lib.__version__} | TensorFlow {tf.__version__} | device: {device()}")
-    print(f"precision: {policy} | mode: {current} | seed: {seed}")
+    print(f"image GANs: {precision()} | mode: {current} | seed: {seed}")
     return current

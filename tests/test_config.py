@@ -85,11 +85,31 @@ def test_precision_override_and_detection(monkeypatch, capsys):
     assert config.detected_precision()[0] == "float32"
 
 
-def test_setup_applies_and_prints_the_precision(monkeypatch, capsys, float32_afterwards):
+def test_setup_prints_the_precision_and_leaves_the_global_policy_float32(monkeypatch, capsys,
+                                                                        float32_afterwards):
     from tensorflow import keras
 
     monkeypatch.setenv("GAN_BOOK_MODE", "quick")
     monkeypatch.setenv("GAN_BOOK_PRECISION", "mixed_bfloat16")
     config.setup(seed=0)
-    assert keras.mixed_precision.global_policy().name == "mixed_bfloat16"
-    assert "precision: mixed_bfloat16" in capsys.readouterr().out
+    assert keras.mixed_precision.global_policy().name == "float32"
+    assert "image GANs: mixed_bfloat16" in capsys.readouterr().out
+
+
+def test_precision_policy_holds_inside_the_block_only(monkeypatch, float32_afterwards):
+    from tensorflow import keras
+
+    monkeypatch.setenv("GAN_BOOK_PRECISION", "mixed_float16")
+    with config.precision_policy() as policy:
+        assert policy == keras.mixed_precision.global_policy().name == "mixed_float16"
+        with config.precision_policy("mixed_bfloat16"):
+            assert keras.layers.Dense(2).compute_dtype == "bfloat16"
+        assert keras.mixed_precision.global_policy().name == "mixed_float16"
+    assert keras.mixed_precision.global_policy().name == "float32"
+    with pytest.raises(ValueError, match="policy must be one of"):
+        with config.precision_policy("bfloat16"):
+            pass
+    with pytest.raises(RuntimeError):  # an error inside the block restores the policy too
+        with config.precision_policy("mixed_bfloat16"):
+            raise RuntimeError
+    assert keras.mixed_precision.global_policy().name == "float32"

@@ -74,6 +74,7 @@ def discriminator(width: int = 64, dropout: float = 0.3, depth: int = 3, label_m
     if not 0.0 <= dropout < 1.0:
         raise ValueError(f"dropout must be in [0, 1); got {dropout!r}")
     layers = keras.layers
+    f32 = {"dtype": "float32"}  # the logit in float32 under a mixed policy
     x = keras.Input(IMAGE_SHAPE, name="image")
     y = _label_input()
     if label_mode == "concat":
@@ -81,13 +82,14 @@ def discriminator(width: int = 64, dropout: float = 0.3, depth: int = 3, label_m
         planes = layers.Reshape((1, 1, classes), name="label_pixel")(one_hot)
         planes = layers.UpSampling2D(IMAGE_SHAPE[:2], name="label_planes")(planes)
         h = layers.Concatenate(name="image_and_label")([x, planes])
-        logit = layers.Dense(1, name="logit")(dcgan.downsample_to_features(h, width, dropout, depth))
+        features = dcgan.downsample_to_features(h, width, dropout, depth)
+        logit = layers.Dense(1, name="logit", **f32)(features)
     else:
         features = dcgan.downsample_to_features(x, width, dropout, depth)
-        unconditional = layers.Dense(1, name="logit_any_class")(features)
-        class_vector = layers.Embedding(classes, features.shape[-1], name="class_embedding")(y)
-        projection = layers.Dot(axes=1, name="projection")([class_vector, features])
-        logit = layers.Add(name="logit")([unconditional, projection])
+        unconditional = layers.Dense(1, name="logit_any_class", **f32)(features)
+        class_vector = layers.Embedding(classes, features.shape[-1], name="class_embedding", **f32)(y)
+        projection = layers.Dot(axes=1, name="projection", **f32)([class_vector, features])
+        logit = layers.Add(name="logit", **f32)([unconditional, projection])
     return dcgan.ShapeCheckedModel([x, y], logit, name=name)
 
 
@@ -117,12 +119,14 @@ def build_models(recipe: ConditionalRecipe = BOOK_RECIPE) -> tuple[keras.Model, 
     )
 
 
-def make_trainer(recipe: ConditionalRecipe = BOOK_RECIPE, seed: int = 0, strategy=None, jit_compile: bool = False):
+def make_trainer(recipe: ConditionalRecipe = BOOK_RECIPE, seed: int = 0, strategy=None, jit_compile: bool = False,
+                 precision: str | None = None):
     """Build G(z, y) and D(x, y) (seeded) and a conditional ``GANTrainer`` for ``recipe``:
     its data are ``(images, labels)`` pairs; it calls G on ``[z, y]`` and D on ``[x, y]``.
     Everything else is ``gan_lib.images.dcgan.make_trainer``."""
     if not isinstance(recipe, ConditionalRecipe):
         raise TypeError(f"recipe must be a ConditionalRecipe; got {type(recipe).__name__}")
     return dcgan.make_trainer(
-        recipe, seed, strategy, jit_compile, build=build_models, num_classes=recipe.classes
+        recipe, seed, strategy, jit_compile, build=build_models, precision=precision,
+        num_classes=recipe.classes,
     )

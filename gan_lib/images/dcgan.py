@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from tensorflow import keras
 
+from gan_lib import config
 from gan_lib.images.mnist import IMAGE_SHAPE
 from gan_lib.validation import check_integer, check_number, check_seed
 
@@ -93,7 +94,8 @@ def upsample_to_image(h, width: int, refine: bool):
         h = layers.Conv2D(1, 3, padding="same", name="to_image")(h)
     else:
         h = layers.Conv2DTranspose(1, 4, strides=2, padding="same", name="up_28x28")(h)
-    return layers.Activation("tanh", name="image")(h)
+    # float32 images under a mixed policy, so that samples are ordinary arrays
+    return layers.Activation("tanh", name="image", dtype="float32")(h)
 
 
 def discriminator(width: int = 64, dropout: float = 0.3, depth: int = 2, spectral_norm: bool = False,
@@ -331,12 +333,19 @@ def make_trainer(
     jit_compile: bool = False,
     *,
     build=build_models,
+    precision: str | None = None,
     **trainer_options,
 ):
     """Build G and D (seeded) and a ``GANTrainer`` that trains them with ``recipe``.
 
     ``build(recipe) -> (G, D)`` makes the networks (``gan_lib.images.conditional`` passes
     its own, with ``num_classes`` among ``trainer_options``, the GANTrainer's extra options).
+
+    The networks compute in the precision policy ``precision`` (default
+    ``gan_lib.config.precision()``: bfloat16 where the hardware has matrix units for it);
+    their weights, G's images and D's logits stay float32. Under ``mixed_float16`` each
+    Adam is wrapped in Keras's ``LossScaleOptimizer`` (float16 gradients underflow
+    without loss scaling; bfloat16 has float32's exponent range and needs none).
 
     With a ``tf.distribute`` strategy (e.g. ``TPUStrategy`` on a Colab TPU) the models and
     optimizers are created inside its scope and the trainer splits every batch across
@@ -350,14 +359,22 @@ def make_trainer(
     augment = None
     if recipe.translation or recipe.cutout:
         augment = diff_augment(recipe.translation, recipe.cutout)
-    with strategy.scope() if strategy is not None else contextlib.nullcontext():
+    scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
+    with scope, config.precision_policy(precision) as policy:
         G, D = build(recipe)
+
+        def adam(learning_rate):
+            optimizer = keras.optimizers.Adam(learning_rate, beta_1=recipe.beta_1, beta_2=recipe.beta_2)
+            if policy == "mixed_float16":
+                optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+            return optimizer
+
         return GANTrainer(
             G,
             D,
             noise_dim=recipe.noise_dim,
-            generator_optimizer=keras.optimizers.Adam(recipe.g_lr, beta_1=recipe.beta_1, beta_2=recipe.beta_2),
-            discriminator_optimizer=keras.optimizers.Adam(recipe.d_lr, beta_1=recipe.beta_1, beta_2=recipe.beta_2),
+            generator_optimizer=adam(recipe.g_lr),
+            discriminator_optimizer=adam(recipe.d_lr),
             objective=objective(recipe),
             ema_decay=recipe.ema_decay,
             augment=augment,
