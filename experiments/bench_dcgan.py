@@ -18,10 +18,10 @@ All three measurements run in one process on chapter 6's training digits
 (b) **GFLOP/s against the peak.** FLOPs per image of each loop's step, counted by hand
     from the layer shapes and by TensorFlow's op statistics (``experiments.flops``, which
     explains both), times the images per second of (a), against the FP32 peak of the CPU
-    detected from /proc/cpuinfo, and against the rate one large float32 matrix product
-    reaches on it (``flops.matmul_gflops``, measured before (a)). Where the precision policy (``gan_lib.config.precision``)
-    is ``mixed_bfloat16``, gan_lib's loop also runs under it, compared with the AMX
-    bfloat16 peak when the CPU has AMX.
+    detected from /proc/cpuinfo, and against the rate a chain of large float32 matrix
+    products reaches on it (``flops.matmul_gflops``, measured before (a)). Where the
+    precision policy (``gan_lib.config.precision``) is ``mixed_bfloat16``, gan_lib's loop
+    also runs under it, compared with the AMX bfloat16 peak when the CPU has AMX.
 (c) **Time to quality.** The tutorial's recipe (its networks, its loop, Adam 1e-4, batch
     256) and the book's (``gan_lib.images.dcgan.BOOK_RECIPE`` trained by ``GANTrainer``
     from ``dcgan.make_trainer``, as ``gan-book train dcgan`` does, but from the image

@@ -11,7 +11,8 @@ The run mode comes from the environment variable ``GAN_BOOK_MODE``:
 * ``quick``: what nbval and CI run; the same code paths with tiny budgets.
 
 The numeric precision of the networks comes from :func:`precision` (the environment
-variable ``GAN_BOOK_PRECISION`` overrides it); ``setup`` applies and prints it.
+variable ``GAN_BOOK_PRECISION`` overrides it); the image trainers build their networks in
+it (:func:`precision_policy`) and ``setup`` prints it.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from scipy import linalg, stats
 
+from gan_lib import config
 from gan_lib.images import digit_metrics as dm
 from gan_lib.images import mnist
 
@@ -96,19 +97,16 @@ def test_held_out_accuracy_is_reproduced(held_out):
 
 @pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"])
 def test_the_classifier_judges_in_float32_under_a_mixed_policy(held_out, policy):
-    """A chapter training in a mixed policy (config.setup sets it globally) gets the same
-    float32 judge: built anew under the policy, it gives the float32 probabilities."""
-    from tensorflow import keras
-
+    """Built anew while a mixed policy is global (inside config.precision_policy, as an
+    image trainer is), the classifier is the same float32 judge."""
     images = held_out[1].images[:200]
     expected, _ = dm.classify(images)
     dm.load_classifier.cache_clear()
-    keras.mixed_precision.set_global_policy(policy)
     try:
-        probabilities, features = dm.classify(images)
-        assert {w.dtype for w in dm.load_classifier().weights} == {"float32"}
+        with config.precision_policy(policy):
+            probabilities, features = dm.classify(images)
+            assert {w.dtype for w in dm.load_classifier().weights} == {"float32"}
     finally:
-        keras.mixed_precision.set_global_policy("float32")
         dm.load_classifier.cache_clear()
     np.testing.assert_allclose(probabilities, expected, atol=1e-6)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
