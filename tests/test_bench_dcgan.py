@@ -101,6 +101,9 @@ def test_bench_prints_three_well_formed_tables_and_rewrites_the_readme(images, t
         assert set("".join(table[1])) <= set(":-")
     assert [row[0] for row in found[0][2:]] == [loop.name for loop in loops]
     assert found[0][-1][4] == "1.00"  # gan_lib against itself
+    fastest = max(loop_runs[:-1], key=lambda run: run.images_per_second)
+    needed = fastest.images_per_second * loop_runs[-1].hand_flops / 1e9
+    assert f"would run at {needed:.0f} GFLOP/s, {needed / matmul:.0%} of the float32 matmul rate" in text
     assert "of FP32 peak" in found[1][0] and "of matmul rate" in found[1][0] and "Detected:" in text
     readme = tmp_path / "README.md"
     readme.write_text(f"before\n{bench_dcgan.START}\nold table\n{bench_dcgan.END}\nafter\n")
