@@ -25,7 +25,8 @@ The loops, each behind the same small interface (``train(steps)``, ``warm_up(ste
    ``steps_per_execution`` steps per compiled call. Its step, like keras.io's GAN examples,
    updates D on a real and a fake batch, then G on fresh noise through the updated D
    (an *alternating* update: Algorithm 1 with k = 1).
-3. :class:`GanLibLoop`: ``gan_lib.training.GANTrainer`` (Algorithm 1, alternating, with
+3. :class:`GanLibLoop`: ``gan_lib.training.GANTrainer`` (Algorithm 1, alternating, by
+   default, or the tutorial's simultaneous update with ``update="simultaneous"``; with
    ``steps_per_call`` steps per compiled call). It is given the image array, so each
    step's batch is drawn in the graph (uniformly, with replacement, from stateless seeds),
    like its noise. (Given a ``tf.data.Dataset``, each ``fit`` call would rebuild the
@@ -244,19 +245,20 @@ class KerasFitLoop:
 
 class GanLibLoop:
     """Loop 3: a ``GANTrainer`` fitting the image array, ``steps_per_call`` steps per
-    compiled call. ``trainer`` defaults to the tutorial's networks and optimizers."""
-
-    name = "gan_lib GANTrainer"
-    update = "alternating"
+    compiled call. ``trainer`` defaults to the tutorial's networks and optimizers, with
+    the ``update`` given (``GANTrainer``'s default, Algorithm 1's ``"alternating"``, or the
+    tutorial's ``"simultaneous"``)."""
 
     def __init__(self, images, seed: int, batch_size: int = BATCH_SIZE, steps_per_call: int = 10,
-                 trainer: GANTrainer | None = None):
+                 trainer: GANTrainer | None = None, update: str = "alternating"):
         self.batch_size, self.steps_per_call = batch_size, steps_per_call
         if trainer is None:
             generator, discriminator = tutorial_models(seed)
-            trainer = GANTrainer(generator, discriminator, noise_dim=NOISE_DIM,
+            trainer = GANTrainer(generator, discriminator, noise_dim=NOISE_DIM, update=update,
                                  generator_optimizer=keras.optimizers.Adam(LEARNING_RATE),
                                  discriminator_optimizer=keras.optimizers.Adam(LEARNING_RATE), seed=seed)
+        self.update = trainer.update
+        self.name = "gan_lib GANTrainer" + (", simultaneous" if self.update == "simultaneous" else "")
         self.trainer = trainer
         self.generator, self.discriminator = trainer.generator, trainer.discriminator
         self.sampler = trainer.sampling_generator
@@ -283,16 +285,17 @@ class GanLibLoop:
         self._fit(2**62, seconds)
 
     def step_function(self):
-        from gan_lib.train_step import train_step
+        from gan_lib.train_step import UPDATES
 
         trainer, shape = self.trainer, (self.batch_size, *IMAGE_SHAPE)
-
-        def one_step(real, noise_d, noise_g):
-            return train_step(trainer.players, trainer.seed, tf.constant(0, tf.int64), [real], None,
-                              [noise_d, noise_g])
-
         noise = tf.TensorSpec((self.batch_size, trainer.noise_dim), tf.float32)
-        return tf.function(one_step).get_concrete_function(tf.TensorSpec(shape, tf.float32), noise, noise)
+        noises = [noise] * (2 if self.update == "alternating" else 1)
+
+        def one_step(real, *noise_batches):
+            return UPDATES[self.update](trainer.players, trainer.seed, tf.constant(0, tf.int64), [real], None,
+                                        list(noise_batches))
+
+        return tf.function(one_step).get_concrete_function(tf.TensorSpec(shape, tf.float32), *noises)
 
 
 def sample_images(sampler: keras.Model, n: int, seed: int) -> np.ndarray:

@@ -197,22 +197,24 @@ def test_strategy_of_two_logical_cpus_with_calls_of_many_steps():
         from gan_lib.probability import Gaussian
         strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
 
-        def trainer(strategy):
+        def trainer(strategy, update="alternating"):
             keras.utils.set_random_seed(0)
             with strategy.scope() if strategy else __import__("contextlib").nullcontext():
                 G, D = models.mlp_generator(3, 1, hidden=(16,)), models.mlp_discriminator(1, hidden=(16,))
-                return training.GANTrainer(G, D, noise_dim=3, strategy=strategy, ema_decay=0.9,
+                return training.GANTrainer(G, D, noise_dim=3, strategy=strategy, ema_decay=0.9, update=update,
                     generator_optimizer=keras.optimizers.Adam(1e-3),
                     discriminator_optimizer=keras.optimizers.Adam(1e-3))
 
         sample = data.sampler_1d(Gaussian(2.0, 0.5))
-        one = trainer(strategy).fit(sample, steps=12, batch_size=32, progress=False, steps_per_call=1)
-        many = trainer(strategy).fit(sample, steps=12, batch_size=32, progress=False, steps_per_call=5)
-        assert one.d_loss == many.d_loss and one.g_loss == many.g_loss, (one.d_loss, many.d_loss)
-        print("OK independent of steps_per_call")
-        single = trainer(None).fit(sample, steps=12, batch_size=32, progress=False)
-        np.testing.assert_allclose(many.d_loss, single.d_loss, rtol=1e-4)
-        print("OK same as one device")
+        for update in ("alternating", "simultaneous"):
+            one = trainer(strategy, update).fit(sample, steps=12, batch_size=32, progress=False, steps_per_call=1)
+            many = trainer(strategy, update).fit(sample, steps=12, batch_size=32, progress=False, steps_per_call=5)
+            assert one.d_loss == many.d_loss and one.g_loss == many.g_loss, (one.d_loss, many.d_loss)
+            print("OK independent of steps_per_call", update)
+            single = trainer(None, update).fit(sample, steps=12, batch_size=32, progress=False)
+            np.testing.assert_allclose(many.d_loss, single.d_loss, rtol=1e-4)
+            np.testing.assert_allclose(many.g_loss, single.g_loss, rtol=1e-4)
+            print("OK same as one device", update)
         array = sample(200, 0)
         dataset = tf.data.Dataset.from_tensor_slices(array).batch(32, drop_remainder=True)
         for source in (array, dataset):
@@ -221,4 +223,4 @@ def test_strategy_of_two_logical_cpus_with_calls_of_many_steps():
         """
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0 and result.stdout.count("OK") == 3, result.stderr[-3000:]
+    assert result.returncode == 0 and result.stdout.count("OK") == 5, result.stderr[-3000:]
