@@ -96,9 +96,7 @@ def make_loops(images, seed: int, batch_size: int, steps_per_execution: int, pol
     ]
     if policy == "mixed_bfloat16":
         with config.precision_policy(policy):
-            loop = dcgan_loops.GanLibLoop(images, seed, batch_size, steps_per_execution)
-        loop.name += ", mixed_bfloat16"
-        loops.append(loop)
+            loops.append(dcgan_loops.GanLibLoop(images, seed, batch_size, steps_per_execution))
     return loops
 
 
@@ -125,6 +123,13 @@ def measure_loops(loops: list, rounds: int, steps: int, warm_up_steps: int) -> l
     return runs
 
 
+def gan_lib_runs(runs: list[LoopRun], precision: str = "float32") -> list[LoopRun]:
+    """The runs of gan_lib's loop under the precision policy ``precision``."""
+    from experiments.dcgan_loops import GanLibLoop
+
+    return [r for r in runs if isinstance(r.loop, GanLibLoop) and r.loop.precision == precision]
+
+
 def loops_table(runs: list[LoopRun], rounds: int, steps: int, steps_per_execution: int,
                 matmul: float) -> str:
     """Table (a) and its verdicts: gan_lib's faster float32 loop against the fastest peer
@@ -133,7 +138,11 @@ def loops_table(runs: list[LoopRun], rounds: int, steps: int, steps_per_executio
     the verdict also says what share of it gan_lib's alternating step would need to reach
     the fastest peer's images per second, since its FLOPs per image are fixed by the
     algorithm."""
-    ours = next(r for r in runs if r.loop.name == "gan_lib GANTrainer")
+    from experiments.dcgan_loops import GanLibLoop
+
+    gan_lib = gan_lib_runs(runs)
+    peers = [r for r in runs if not isinstance(r.loop, GanLibLoop)]
+    ours = next(r for r in gan_lib if r.loop.update == "alternating")
     rows = [
         [r.loop.name, r.loop.update, f"{r.images_per_second:.0f}",
          f"{min(r.round_rates):.0f}-{max(r.round_rates):.0f}",
@@ -142,8 +151,6 @@ def loops_table(runs: list[LoopRun], rounds: int, steps: int, steps_per_executio
     ]
     table = tables.markdown(["loop", "update", "images/s (median round)", "per round", "images/s vs gan_lib",
                              "GFLOP/s vs gan_lib"], rows, align="llrrrr")
-    peers = [r for r in runs if r.loop.name.startswith(("TF", "keras"))]
-    gan_lib = [r for r in runs if r.loop.name in ("gan_lib GANTrainer", "gan_lib GANTrainer, simultaneous")]
     fastest = max(peers, key=lambda r: r.images_per_second)
     best = max(gan_lib, key=lambda r: r.images_per_second)
     ratio = best.images_per_second / fastest.images_per_second
@@ -178,7 +185,7 @@ def flops_table(runs: list[LoopRun], cpu, matmul: float, policy: str, policy_rea
                      f"{r.gflops / cpu.fp32_peak_gflops:.0%}", f"{r.gflops / matmul:.0%}"])
     table = tables.markdown(["loop", "MFLOP/image by hand", "TF: matrix ops", "TF: all ops",
                              "GFLOP/s", "of FP32 peak", "of matmul rate"], rows)
-    ours = next(r for r in runs if r.loop.name == "gan_lib GANTrainer")
+    ours = next(r for r in gan_lib_runs(runs) if r.loop.update == "alternating")
     fraction = ours.gflops / cpu.fp32_peak_gflops
     lines = [
         f"Detected: {cpu.description()}; vector unit {cpu.vector_unit} -> "
@@ -196,7 +203,7 @@ def flops_table(runs: list[LoopRun], cpu, matmul: float, policy: str, policy_rea
         f"Target >= {TARGET_PEAK_FRACTION:.0%} of the FP32 peak for gan_lib's loop: {fraction:.0%}, "
         + ("met." if fraction >= TARGET_PEAK_FRACTION else "MISSED."),
     ]
-    mixed = [r for r in runs if r.loop.name.endswith("mixed_bfloat16")]
+    mixed = gan_lib_runs(runs, "mixed_bfloat16")
     if mixed:
         r = mixed[0]
         against = (f"{r.gflops / cpu.amx_peak_gflops:.0%} of the AMX bfloat16 peak "

@@ -258,7 +258,9 @@ class GanLibLoop:
                                  generator_optimizer=keras.optimizers.Adam(LEARNING_RATE),
                                  discriminator_optimizer=keras.optimizers.Adam(LEARNING_RATE), seed=seed)
         self.update = trainer.update
-        self.name = "gan_lib GANTrainer" + (", simultaneous" if self.update == "simultaneous" else "")
+        self.precision = trainer.generator.dtype_policy.name
+        self.name = ("gan_lib GANTrainer" + (", simultaneous" if self.update == "simultaneous" else "")
+                     + ("" if self.precision == "float32" else f", {self.precision}"))
         self.trainer = trainer
         self.generator, self.discriminator = trainer.generator, trainer.discriminator
         self.sampler = trainer.sampling_generator
@@ -285,11 +287,11 @@ class GanLibLoop:
         self._fit(2**62, seconds)
 
     def step_function(self):
-        from gan_lib.train_step import UPDATES
+        from gan_lib.train_step import UPDATES, noise_batches
 
         trainer, shape = self.trainer, (self.batch_size, *IMAGE_SHAPE)
         noise = tf.TensorSpec((self.batch_size, trainer.noise_dim), tf.float32)
-        noises = [noise] * (2 if self.update == "alternating" else 1)
+        noises = [noise] * noise_batches(self.update, trainer.d_steps)
 
         def one_step(real, *noise_batches):
             return UPDATES[self.update](trainer.players, trainer.seed, tf.constant(0, tf.int64), [real], None,

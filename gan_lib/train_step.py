@@ -195,6 +195,13 @@ def simultaneous_step(players: Players, seed, step, real_batches, label_batches,
 UPDATES = {"alternating": train_step, "simultaneous": simultaneous_step}
 
 
+def noise_batches(update: str, d_steps: int) -> int:
+    """Noise batches one step of ``update`` draws: one per discriminator update and one
+    for the generator's (``d_steps + 1``) in the alternating step; one, shared by both
+    players, in the simultaneous step."""
+    return d_steps + 1 if update == "alternating" else 1
+
+
 def update_ema(average: tf.keras.Model, model: tf.keras.Model, decay: float, updates) -> None:
     """``w_ema <- beta w_ema + (1 - beta) w`` for every weight (BN statistics included),
     with ``beta = min(decay, (1 + t) / (10 + t))`` after generator update ``t``, so early

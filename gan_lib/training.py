@@ -42,7 +42,7 @@ import tensorflow as tf
 from tqdm import tqdm
 
 from gan_lib import losses, training_data, validation
-from gan_lib.train_step import DATA, NOISE, UPDATES, Players, step_seed, update_ema
+from gan_lib.train_step import DATA, NOISE, UPDATES, Players, noise_batches, step_seed, update_ema
 
 HISTORY_KEYS = ("d_loss", "g_loss", "d_real", "d_fake", "d_penalty")
 
@@ -316,7 +316,7 @@ class GANTrainer:
             labels.append(y)
         noise = [
             tf.random.stateless_normal((batch_size, self.noise_dim), step_seed(self.seed, t, NOISE, j))
-            for j in range(k + 1 if self.update == "alternating" else 1)
+            for j in range(noise_batches(self.update, k))
         ]
         labels = None if self.num_classes is None else labels
         replicas = 1 if self.strategy is None else self.strategy.num_replicas_in_sync

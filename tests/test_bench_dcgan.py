@@ -162,3 +162,14 @@ def test_sample_images_are_reproducible():
     generator = dcgan_loops.tutorial_generator()
     a, b = (dcgan_loops.sample_images(generator, 3, seed=1) for _ in range(2))
     assert a.shape == (3, 28, 28, 1) and np.array_equal(a, b)
+
+
+def test_the_bfloat16_loop_is_named_by_its_policy_and_kept_out_of_the_float32_verdict(images):
+    loops = bench_dcgan.make_loops(images, 0, BATCH, steps_per_execution=2, policy="mixed_bfloat16")
+    mixed = loops[-1]
+    assert (mixed.precision, mixed.name) == ("mixed_bfloat16", "gan_lib GANTrainer, mixed_bfloat16")
+    assert mixed.trainer.generator.layers[-1].compute_dtype == "bfloat16"
+    runs = [bench_dcgan.LoopRun(loop, 1, {}, [1.0]) for loop in loops]
+    assert [r.loop.name for r in bench_dcgan.gan_lib_runs(runs)] == [
+        "gan_lib GANTrainer", "gan_lib GANTrainer, simultaneous"]
+    assert bench_dcgan.gan_lib_runs(runs, "mixed_bfloat16") == runs[-1:]
