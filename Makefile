@@ -80,7 +80,7 @@ sync-setup: $(STAMP)
 	$(PY) -m bookbuild.sync_setup_cell
 
 ## make bench: the TF DCGAN tutorial's model in three loops, GFLOP/s vs the CPU's peak, time to
-## a classifier score of 7.0 (about 30 minutes; options: python -m experiments.bench_dcgan -h);
+## a classifier score of 7.0 (25-60 minutes on 2 cores; options: python -m experiments.bench_dcgan -h);
 ## rewrites README.md's bench block.
 bench: $(STAMP)
 	uptime
