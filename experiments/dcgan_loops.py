@@ -290,14 +290,14 @@ class GanLibLoop:
         from gan_lib.train_step import UPDATES, noise_batches
 
         trainer, shape = self.trainer, (self.batch_size, *IMAGE_SHAPE)
-        noise = tf.TensorSpec((self.batch_size, trainer.noise_dim), tf.float32)
-        noises = [noise] * noise_batches(self.update, trainer.d_steps)
+        noise_spec = tf.TensorSpec((self.batch_size, trainer.noise_dim), tf.float32)
+        noise_specs = [noise_spec] * noise_batches(self.update, trainer.d_steps)
 
-        def one_step(real, *noise_batches):
+        def one_step(real, *noise):
             return UPDATES[self.update](trainer.players, trainer.seed, tf.constant(0, tf.int64), [real], None,
-                                        list(noise_batches))
+                                        list(noise))
 
-        return tf.function(one_step).get_concrete_function(tf.TensorSpec(shape, tf.float32), *noises)
+        return tf.function(one_step).get_concrete_function(tf.TensorSpec(shape, tf.float32), *noise_specs)
 
 
 def sample_images(sampler: keras.Model, n: int, seed: int) -> np.ndarray:
