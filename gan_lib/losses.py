@@ -18,6 +18,21 @@ Logits are checked by ``gan_lib.validation.check_logits``: real-valued, not empt
 called eagerly, finite (a NaN logit is an error, not a NaN loss). Integer logits become
 float32; real and fake logits of different float dtypes are both cast to the wider one
 (float32 with float64 gives float64), and the loss has that dtype.
+
+**Names.** Every loss function is called ``<game>_<player>_loss``: ``<game>`` is the name
+under which :data:`GAMES` registers the game (``minimax``, ``non_saturating``, ``f_gan``,
+``wasserstein``, ``hinge``), ``<player>`` is ``generator``, ``discriminator`` or, where
+the game's paper calls D a critic (f-GAN's variational function, WGAN), ``critic``. The
+minimax and the non-saturating game differ only in G's loss; D's loss is the minimax
+game's in both (Goodfellow 2016, Sec. 3.2.3), so there is one
+:func:`minimax_discriminator_loss`. Penalties on D are ``<name>_penalty``.
+
+**The registry.** :data:`GAMES` maps a game's name to how it is built, its options and
+their defaults; :func:`objective` (``objective("wasserstein", gp_weight=10.0)``) is the
+only place where a string becomes a loss. ``GANTrainer(objective=...)``, the toy trainer
+factory (``gan_lib.toy.models.make_trainer``), the image recipes (``Recipe.loss``) and
+``gan-book train --loss`` all take a registered name. Adding a game is its two loss
+functions and one entry in :data:`GAMES`.
 """
 
 from __future__ import annotations
@@ -43,12 +58,13 @@ class Objective:
     augmentation), and ``seed`` is a stateless seed (shape (2,), int64), unique to the
     discriminator update, for random draws such as interpolation weights.
 
-    ``probability_outputs`` says how the trainer reports D's mean outputs (history keys
-    ``d_real`` and ``d_fake``): ``True`` for the cross-entropy game, where they are the
-    mean ``D = sigmoid(l)`` (1/2 at equilibrium); ``False`` for critics (Wasserstein,
-    hinge), where they are the mean raw output ``l``.
+    ``probability_outputs`` says what D's output means, and so how the trainer reports
+    D's mean outputs (history keys ``d_real`` and ``d_fake``): ``True`` for the
+    cross-entropy games, where the output is a logit and they are the mean
+    ``D = sigmoid(l)`` (1/2 at equilibrium); ``False`` for critics (Wasserstein, hinge,
+    f-GAN, least squares), where they are the mean raw output ``l``.
 
-    ``GANTrainer(generator_loss="non_saturating")`` is ``cross_entropy("non_saturating")``.
+    Build one with :func:`objective` from a registered name.
     """
 
     name: str
@@ -56,26 +72,6 @@ class Objective:
     generator_loss: Callable
     penalty: Callable | None = None
     probability_outputs: bool = True
-
-
-def cross_entropy(generator: str = "non_saturating", real_label: float = 1.0) -> Objective:
-    """The game of Goodfellow et al. (2014) as an :class:`Objective`: D descends the
-    binary cross-entropy :func:`discriminator_loss` (with ``real_label`` for one-sided
-    label smoothing), G the ``generator`` loss, ``"non_saturating"`` or ``"minimax"``."""
-    g_loss = generator_loss(generator)
-    if not 0.5 < real_label <= 1.0:
-        raise ValueError(f"real_label must be in (0.5, 1]; got {real_label!r}")
-    label = float(real_label)
-
-    def d_loss(real_logits, fake_logits):
-        return discriminator_loss(real_logits, fake_logits, label)
-
-    name = f"cross_entropy({generator}" + (f", real_label={label})" if label != 1.0 else ")")
-    return Objective(name, d_loss, g_loss)
-
-
-def _as_logits(name: str, logits) -> tf.Tensor:
-    return check_logits(name, logits)
 
 
 def _check_same_shape(real_logits: tf.Tensor, fake_logits: tf.Tensor) -> None:
@@ -88,7 +84,11 @@ def _check_same_shape(real_logits: tf.Tensor, fake_logits: tf.Tensor) -> None:
             )
 
 
-def discriminator_loss(real_logits, fake_logits, real_label: float = 1.0) -> tf.Tensor:
+def _check_real_label(real_label) -> float:
+    return check_number("real_label", real_label, greater_than=0.5, at_most=1)
+
+
+def minimax_discriminator_loss(real_logits, fake_logits, real_label: float = 1.0) -> tf.Tensor:
     """Binary cross-entropy of the discriminator on a real batch and a fake batch.
 
     ``L_D = -E_data[log D(x)] - E_z[log(1 - D(G(z)))]
@@ -97,7 +97,8 @@ def discriminator_loss(real_logits, fake_logits, real_label: float = 1.0) -> tf.
     the sum of the per-term mean cross-entropies with label 1 for real and 0 for fake,
     i.e. ``L_D = -V(D, G)`` with each expectation a batch mean. The discriminator
     maximizes V by minimizing this loss (Goodfellow et al. 2014, Algorithm 1, first
-    update). At the equilibrium ``D = 1/2`` it equals ``log 4``.
+    update). At the equilibrium ``D = 1/2`` it equals ``log 4``. The non-saturating game
+    keeps this discriminator loss (Goodfellow 2016, Sec. 3.2.3).
 
     ``real_label < 1`` is one-sided label smoothing (Salimans et al. 2016, Section 3.4):
     real samples get the target ``t = real_label``, so their term becomes the cross-entropy
@@ -106,14 +107,14 @@ def discriminator_loss(real_logits, fake_logits, real_label: float = 1.0) -> tf.
     """
     real_logits, fake_logits = check_logit_pair("real_logits", real_logits, "fake_logits", fake_logits)
     _check_same_shape(real_logits, fake_logits)
-    real_label = check_number("real_label", real_label, greater_than=0.5, at_most=1)
+    real_label = _check_real_label(real_label)
     real_term = tf.nn.softplus(-real_logits)
     if real_label != 1.0:
         real_term = real_label * real_term + (1.0 - real_label) * tf.nn.softplus(real_logits)
     return tf.reduce_mean(real_term) + tf.reduce_mean(tf.nn.softplus(fake_logits))
 
 
-def generator_loss_minimax(fake_logits) -> tf.Tensor:
+def minimax_generator_loss(fake_logits) -> tf.Tensor:
     """The minimax (saturating) generator loss ``E_z[log(1 - D(G(z)))] = -E_z[softplus(l_fake)]``.
 
     The generator's part of V, which G minimizes (Goodfellow et al. 2014, eq. 1 and
@@ -121,11 +122,11 @@ def generator_loss_minimax(fake_logits) -> tf.Tensor:
     fakes (``D(G(z)) -> 0``), which is why it "saturates" early in training. At
     ``D = 1/2`` it equals ``-log 2``.
     """
-    fake_logits = _as_logits("fake_logits", fake_logits)
+    fake_logits = check_logits("fake_logits", fake_logits)
     return -tf.reduce_mean(tf.nn.softplus(fake_logits))
 
 
-def generator_loss_non_saturating(fake_logits) -> tf.Tensor:
+def non_saturating_generator_loss(fake_logits) -> tf.Tensor:
     """The non-saturating generator loss ``-E_z[log D(G(z))] = E_z[softplus(-l_fake)]``.
 
     Instead of minimizing ``log(1 - D(G(z)))``, G maximizes ``log D(G(z))``: the same fixed
@@ -133,23 +134,19 @@ def generator_loss_non_saturating(fake_logits) -> tf.Tensor:
     Section 3; Goodfellow 2016, Section 3.2.3). It is binary cross-entropy of the fakes
     against the label "real". At ``D = 1/2`` it equals ``log 2``.
     """
-    fake_logits = _as_logits("fake_logits", fake_logits)
+    fake_logits = check_logits("fake_logits", fake_logits)
     return tf.reduce_mean(tf.nn.softplus(-fake_logits))
 
 
-GENERATOR_LOSSES = {
-    "minimax": generator_loss_minimax,
-    "non_saturating": generator_loss_non_saturating,
-}
+def _cross_entropy_game(name: str, generator_loss: Callable, real_label: float = 1.0) -> Objective:
+    """The game of Goodfellow et al. (2014): D descends :func:`minimax_discriminator_loss`
+    (with ``real_label`` for one-sided label smoothing), G ``generator_loss``."""
+    label = _check_real_label(real_label)
 
+    def d_loss(real_logits, fake_logits):
+        return minimax_discriminator_loss(real_logits, fake_logits, label)
 
-def generator_loss(kind: str):
-    """The generator loss called ``kind``: ``"minimax"`` or ``"non_saturating"``."""
-    if not isinstance(kind, str):
-        raise TypeError(f"generator loss must be a name, one of {sorted(GENERATOR_LOSSES)}; got {kind!r}")
-    if kind not in GENERATOR_LOSSES:
-        raise ValueError(f"generator loss must be one of {sorted(GENERATOR_LOSSES)}; got {kind!r}")
-    return GENERATOR_LOSSES[kind]
+    return Objective(name + (f"(real_label={label})" if label != 1.0 else ""), d_loss, generator_loss)
 
 
 # ----- beyond Jensen-Shannon: f-GAN, Wasserstein, gradient penalty, hinge ----------------
@@ -159,7 +156,7 @@ def generator_loss(kind: str):
 # through an output activation g_f into the domain of the conjugate f*: T(x) = g_f(v(x)).
 # For each divergence, F_GAN_ACTIVATIONS[name] is g_f and F_GAN_CONJUGATES[name] is the
 # composition f*(g_f(v)), simplified so that it is finite and exact for every v. They are
-# the TensorFlow twins of gan_lib.divergences.DIVERGENCES (tests/test_losses_beyond_js.py
+# the TensorFlow twins of gan_lib.divergences.DIVERGENCES (tests/lib/test_losses_beyond_js.py
 # checks that they agree with its NumPy f* and g_f).
 
 _LOG_2 = 0.6931471805599453
@@ -198,11 +195,11 @@ def f_gan_critic_loss(real_outputs, fake_outputs, divergence: str) -> tf.Tensor:
     by minimizing this loss; at the optimal critic ``T* = f'(p/q)`` the loss is
     ``-D_f(P || Q)``. Nowozin, Cseke and Tomioka (2016), eq. (6) and Table 2. For
     ``divergence="gan"`` it is the discriminator's binary cross-entropy
-    (:func:`discriminator_loss`), ``-V(D, G)``.
+    (:func:`minimax_discriminator_loss`), ``-V(D, G)``.
     """
     _check_divergence(divergence)
-    real = _as_logits("real_outputs", real_outputs)
-    fake = _as_logits("fake_outputs", fake_outputs)
+    real = check_logits("real_outputs", real_outputs)
+    fake = check_logits("fake_outputs", fake_outputs)
     _check_same_shape(real, fake)
     bound = tf.reduce_mean(F_GAN_ACTIVATIONS[divergence](real)) - tf.reduce_mean(
         F_GAN_CONJUGATES[divergence](fake)
@@ -217,10 +214,10 @@ def f_gan_generator_loss(fake_outputs, divergence: str) -> tf.Tensor:
     maximizes; only the second term depends on it (Nowozin, Cseke and Tomioka 2016,
     eq. 6, the saddle-point form). Against the optimal critic it descends
     ``D_f(P || Q_theta)``. For ``divergence="gan"`` it is the minimax generator loss
-    ``E_z[log(1 - D(G(z)))]`` (:func:`generator_loss_minimax`).
+    ``E_z[log(1 - D(G(z)))]`` (:func:`minimax_generator_loss`).
     """
     _check_divergence(divergence)
-    fake = _as_logits("fake_outputs", fake_outputs)
+    fake = check_logits("fake_outputs", fake_outputs)
     return -tf.reduce_mean(F_GAN_CONJUGATES[divergence](fake))
 
 
@@ -234,8 +231,8 @@ def wasserstein_critic_loss(real_outputs, fake_outputs) -> tf.Tensor:
     clipping (Arjovsky, Chintala and Bottou 2017, Algorithm 1), a gradient penalty
     (:func:`gradient_penalty`) or spectral normalization (Miyato et al. 2018).
     """
-    real = _as_logits("real_outputs", real_outputs)
-    fake = _as_logits("fake_outputs", fake_outputs)
+    real = check_logits("real_outputs", real_outputs)
+    fake = check_logits("fake_outputs", fake_outputs)
     _check_same_shape(real, fake)
     return tf.reduce_mean(fake) - tf.reduce_mean(real)
 
@@ -243,7 +240,7 @@ def wasserstein_critic_loss(real_outputs, fake_outputs) -> tf.Tensor:
 def wasserstein_generator_loss(fake_outputs) -> tf.Tensor:
     """``-E_Q[f(G(z))]``: the generator descends the critic's estimate of ``W1`` (its only term
     that depends on G). Arjovsky, Chintala and Bottou (2017), Algorithm 1."""
-    return -tf.reduce_mean(_as_logits("fake_outputs", fake_outputs))
+    return -tf.reduce_mean(check_logits("fake_outputs", fake_outputs))
 
 
 def gradient_penalty(critic, real, fake, seed, weight: float = 10.0) -> tf.Tensor:
@@ -260,8 +257,7 @@ def gradient_penalty(critic, real, fake, seed, weight: float = 10.0) -> tf.Tenso
     """
     if not callable(critic):
         raise TypeError(f"critic must be a Keras model or function; got {critic!r}")
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not weight >= 0:
-        raise ValueError(f"weight (lambda) must be a non-negative number; got {weight!r}")
+    weight = check_number("weight (lambda)", weight, at_least=0)
     real = tf.convert_to_tensor(real)
     fake = tf.cast(tf.convert_to_tensor(fake), real.dtype)
     if not real.dtype.is_floating:
@@ -326,8 +322,8 @@ def hinge_discriminator_loss(real_logits, fake_logits) -> tf.Tensor:
     ``l``, so the best discriminator is ``sign(p_data - p_g)``, where the loss equals
     ``2 - 2 TV(p_data, p_g)`` (total variation).
     """
-    real = _as_logits("real_logits", real_logits)
-    fake = _as_logits("fake_logits", fake_logits)
+    real = check_logits("real_logits", real_logits)
+    fake = check_logits("fake_logits", fake_logits)
     _check_same_shape(real, fake)
     return tf.reduce_mean(tf.nn.relu(1.0 - real)) + tf.reduce_mean(tf.nn.relu(1.0 + fake))
 
@@ -335,37 +331,80 @@ def hinge_discriminator_loss(real_logits, fake_logits) -> tf.Tensor:
 def hinge_generator_loss(fake_logits) -> tf.Tensor:
     """``-E_z[l(G(z))]``, the generator's loss with a hinge discriminator (Lim and Ye 2017;
     Miyato et al. 2018)."""
-    return -tf.reduce_mean(_as_logits("fake_logits", fake_logits))
+    return -tf.reduce_mean(check_logits("fake_logits", fake_logits))
 
 
-def f_gan(divergence: str) -> Objective:
-    """The f-GAN of ``divergence`` (a key of :data:`F_GAN_ACTIVATIONS`) as an :class:`Objective`:
-    the critic descends :func:`f_gan_critic_loss`, the generator
-    :func:`f_gan_generator_loss`. The trainer reports the mean raw outputs ``v``."""
+def _f_gan_game(divergence: str) -> Objective:
+    """The f-GAN of ``divergence`` (a key of :data:`F_GAN_ACTIVATIONS`): the critic descends
+    :func:`f_gan_critic_loss`, the generator :func:`f_gan_generator_loss`."""
     _check_divergence(divergence)
     return Objective(
-        f"f_gan({divergence})",
+        f"f_gan(divergence={divergence})",
         lambda real, fake: f_gan_critic_loss(real, fake, divergence),
         lambda fake: f_gan_generator_loss(fake, divergence),
         probability_outputs=False,
     )
 
 
-def wasserstein_gp(weight: float = 10.0) -> Objective:
-    """WGAN-GP (Gulrajani et al. 2017) as an :class:`Objective`: the Wasserstein losses and
-    :func:`gradient_penalty` with ``lambda = weight``. The paper pairs it with 5 critic
-    updates per generator update and Adam(1e-4, beta_1 = 0, beta_2 = 0.9)."""
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not weight >= 0:
-        raise ValueError(f"weight (lambda) must be a non-negative number; got {weight!r}")
-    return Objective(
-        f"wasserstein_gp(weight={weight})",
-        wasserstein_critic_loss,
-        wasserstein_generator_loss,
-        penalty=lambda critic, real, fake, seed: gradient_penalty(critic, real, fake, seed, weight),
-        probability_outputs=False,
-    )
+def _wasserstein_game(gp_weight: float = 10.0) -> Objective:
+    """WGAN-GP (Gulrajani et al. 2017): the Wasserstein losses and :func:`gradient_penalty`
+    with ``lambda = gp_weight`` (none at 0). The paper pairs it with 5 critic updates per
+    generator update and Adam(1e-4, beta_1 = 0, beta_2 = 0.9)."""
+    gp_weight = check_number("gp_weight (lambda)", gp_weight, at_least=0)
+    penalty = None
+    if gp_weight:
+        def penalty(critic, real, fake, seed):
+            return gradient_penalty(critic, real, fake, seed, gp_weight)
+    return Objective(f"wasserstein(gp_weight={gp_weight})", wasserstein_critic_loss,
+                     wasserstein_generator_loss, penalty=penalty, probability_outputs=False)
 
 
-def hinge() -> Objective:
-    """The hinge game (Lim and Ye 2017; Miyato et al. 2018) as an :class:`Objective`."""
+def _hinge_game() -> Objective:
+    """The hinge game (Lim and Ye 2017; Miyato et al. 2018)."""
     return Objective("hinge", hinge_discriminator_loss, hinge_generator_loss, probability_outputs=False)
+
+
+# ----- the registry: the one place where a name becomes a loss -----------------------------
+
+@dataclass(frozen=True)
+class Game:
+    """A registered game: ``build(**options) -> Objective``, its options with their
+    defaults (``None``: required) and its source."""
+
+    build: Callable[..., Objective]
+    options: dict
+    source: str
+
+
+GAMES: dict[str, Game] = {
+    "minimax": Game(
+        lambda real_label: _cross_entropy_game("minimax", minimax_generator_loss, real_label),
+        {"real_label": 1.0}, "Goodfellow et al. 2014, eq. (1) and Algorithm 1"),
+    "non_saturating": Game(
+        lambda real_label: _cross_entropy_game("non_saturating", non_saturating_generator_loss, real_label),
+        {"real_label": 1.0}, "Goodfellow et al. 2014, Sec. 3; Goodfellow 2016, Sec. 3.2.3"),
+    "f_gan": Game(_f_gan_game, {"divergence": None}, "Nowozin, Cseke and Tomioka 2016, eq. (6), Table 2"),
+    "wasserstein": Game(_wasserstein_game, {"gp_weight": 10.0},
+                        "Arjovsky, Chintala and Bottou 2017; Gulrajani et al. 2017 (gradient penalty)"),
+    "hinge": Game(_hinge_game, {}, "Lim and Ye 2017; Miyato et al. 2018"),
+}
+
+
+def objective(name: str, **options) -> Objective:
+    """The :class:`Objective` of the game registered as ``name`` in :data:`GAMES`, with
+    ``options`` (each game's own, e.g. ``real_label`` for ``"non_saturating"``,
+    ``divergence`` for ``"f_gan"``, ``gp_weight`` for ``"wasserstein"``); options not
+    given take their defaults."""
+    if not isinstance(name, str):
+        raise TypeError(f"a loss is named by a string, one of {sorted(GAMES)}; got {name!r}")
+    if name not in GAMES:
+        raise ValueError(f"loss must be one of {sorted(GAMES)}; got {name!r}")
+    game = GAMES[name]
+    unknown = sorted(set(options) - set(game.options))
+    if unknown:
+        raise ValueError(f"the {name} loss takes the options {sorted(game.options) or 'none'}; got {unknown}")
+    arguments = {**game.options, **options}
+    missing = [option for option, value in arguments.items() if value is None]
+    if missing:
+        raise ValueError(f"the {name} loss needs the option(s) {missing}")
+    return game.build(**arguments)

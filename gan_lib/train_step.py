@@ -88,7 +88,7 @@ def _augmenter(players: Players, seed, step) -> Callable:
     return augmented
 
 
-def discriminator_loss(players: Players, seed, step, d_update: int, real, fake, labels):
+def judge(players: Players, seed, step, d_update: int, real, fake, labels):
     """L_D of D update ``d_update`` of the step on the (augmented) ``real`` and ``fake``
     batches, its penalty included: ``(d_loss, penalty, real_logits, fake_logits)``. Logits
     are cast to float32 before the losses, so a mixed-precision network still gets
@@ -129,7 +129,7 @@ def train_step(players: Players, seed, step, real_batches, label_batches, noise_
     fakes of update i take the labels of its real batch and G's update reuses the last
     ones; without labels ``label_batches`` is ``None``. ``seed`` and ``step`` seed the
     augmentation and the penalty (see :func:`step_seed`); the losses are float32 (see
-    :func:`discriminator_loss`).
+    :func:`judge`).
     ``scale`` multiplies the losses (``1 / replicas`` under a ``tf.distribute`` strategy,
     whose gradients are summed across replicas). ``optimizer.scale_loss`` is the identity
     except under a ``keras.mixed_precision.LossScaleOptimizer`` (float16), which scales
@@ -146,7 +146,7 @@ def train_step(players: Players, seed, step, real_batches, label_batches, noise_
         with tf.GradientTape() as tape:
             real = augmented(real_batches[i], 3 * i)
             fake = augmented(call(G, noise_batches[i], labels), 3 * i + 1)
-            d_loss, penalty, real_logits, fake_logits = discriminator_loss(
+            d_loss, penalty, real_logits, fake_logits = judge(
                 players, seed, step, i, real, fake, labels)
             scaled = players.discriminator_optimizer.scale_loss(d_loss * scale)
         descend(players.discriminator_optimizer, D, tape, scaled)
@@ -179,7 +179,7 @@ def simultaneous_step(players: Players, seed, step, real_batches, label_batches,
     with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
         real = augmented(real_batches[0], 0)
         fake = augmented(call(G, noise_batches[0], labels), 1)
-        d_loss, penalty, real_logits, fake_logits = discriminator_loss(
+        d_loss, penalty, real_logits, fake_logits = judge(
             players, seed, step, 0, real, fake, labels)
         g_loss = objective.generator_loss(fake_logits)
         d_scaled = players.discriminator_optimizer.scale_loss(d_loss * scale)

@@ -123,12 +123,11 @@ class GANTrainer:
     generator_optimizer, discriminator_optimizer:
         Two distinct Keras optimizers (sharing one between networks is an error).
     objective:
-        A :class:`gan_lib.losses.Objective`: the discriminator's and generator's losses
-        and an optional penalty on D (gradient penalty, R1). Default: the cross-entropy
-        game ``losses.cross_entropy(generator_loss, real_label)``.
-    generator_loss:
-        Shorthand for the cross-entropy objective: ``"non_saturating"`` (the default,
-        -E[log D(G(z))]) or ``"minimax"`` (E[log(1-D(G(z)))]). Not with ``objective``.
+        The game: a name registered in ``gan_lib.losses.GAMES`` (``"non_saturating"``,
+        the default, -E[log D(G(z))] for G; ``"minimax"``; ``"wasserstein"``, ...) or a
+        :class:`gan_lib.losses.Objective` built by ``gan_lib.losses.objective(name,
+        **options)`` (e.g. ``real_label=0.9``, one-sided label smoothing): both players'
+        losses and an optional penalty on D (gradient penalty, R1).
     num_classes:
         Conditional training with K = ``num_classes`` classes (Mirza & Osindero 2014):
         data are ``(x, y)`` pairs with integer labels ``y`` in 0 .. K-1, the generator is
@@ -161,10 +160,6 @@ class GANTrainer:
         averages are not dominated by the random initialization). Averaging the iterates
         damps the oscillation of the two-player game (Yazici et al. 2019); sample from
         ``ema_generator``. Training itself is unchanged.
-    real_label:
-        Target for real samples in the discriminator's loss; ``0.9`` is one-sided label
-        smoothing (Salimans et al. 2016). See ``gan_lib.losses.discriminator_loss``.
-        Only for the cross-entropy objective (not with ``objective``).
     augment:
         Optional differentiable augmentation ``augment(images, seed) -> images`` applied to
         every batch the discriminator sees, real and fake, in both updates (DiffAugment,
@@ -187,8 +182,7 @@ class GANTrainer:
         noise_dim: int,
         generator_optimizer,
         discriminator_optimizer,
-        objective: losses.Objective | None = None,
-        generator_loss: str | None = None,
+        objective: str | losses.Objective = "non_saturating",
         num_classes: int | None = None,
         d_steps: int = 1,
         update: str = "alternating",
@@ -196,7 +190,6 @@ class GANTrainer:
         jit_compile: bool = False,
         seed: int = 0,
         ema_decay: float | None = None,
-        real_label: float = 1.0,
         augment: Callable | None = None,
     ):
         self.noise_dim = validation.check_integer("noise_dim", noise_dim, at_least=1)
@@ -220,18 +213,15 @@ class GANTrainer:
         self._check_shapes(generator, discriminator)
         if ema_decay is not None and not 0.0 < ema_decay < 1.0:
             raise ValueError(f"ema_decay must be in (0, 1) or None; got {ema_decay!r}")
-        if not 0.5 < real_label <= 1.0:
-            raise ValueError(f"real_label must be in (0.5, 1]; got {real_label!r}")
         if augment is not None and not callable(augment):
             raise TypeError(f"augment must be a function augment(images, seed); got {augment!r}")
         self.ema_decay = ema_decay
-        self.real_label = float(real_label)
         self.augment = augment
         self.generator = generator
         self.discriminator = discriminator
         self.generator_optimizer = generator_optimizer
         self.discriminator_optimizer = discriminator_optimizer
-        self.objective = self._objective(objective, generator_loss, real_label)
+        self.objective = self._objective(objective)
         if strategy is not None and jit_compile:
             raise ValueError(
                 "jit_compile=True cannot be combined with a strategy here (XLA cannot reach "
@@ -255,17 +245,15 @@ class GANTrainer:
         self._seconds_per_step = None
 
     @staticmethod
-    def _objective(objective, generator_loss, real_label) -> losses.Objective:
-        if objective is None:
-            return losses.cross_entropy(generator_loss or "non_saturating", real_label)
-        if not isinstance(objective, losses.Objective):
-            raise TypeError(f"objective must be a gan_lib.losses.Objective; got {objective!r}")
-        if generator_loss is not None or real_label != 1.0:
-            raise ValueError(
-                "give either objective=... or generator_loss/real_label (which describe the "
-                "cross-entropy objective, losses.cross_entropy(generator_loss, real_label))"
-            )
-        return objective
+    def _objective(objective) -> losses.Objective:
+        if isinstance(objective, losses.Objective):
+            return objective
+        if isinstance(objective, str):
+            return losses.objective(objective)
+        raise TypeError(
+            f"objective must be a loss name (one of {sorted(losses.GAMES)}) or a "
+            f"gan_lib.losses.Objective; got {objective!r}"
+        )
 
     @property
     def sampling_generator(self) -> tf.keras.Model:

@@ -133,18 +133,20 @@ BAD_INPUTS = [
     ("coverage NaN samples", lambda: metrics.mode_coverage(np.full((5, 2), np.nan), CENTERS, 0.02), "samples"),
     ("coverage min_samples zero", lambda: metrics.mode_coverage(RING, CENTERS, 0.02, min_samples=0), "min_samples"),
     # gan_lib.losses (the functions that predate the objectives)
-    ("loss empty logits", lambda: losses.discriminator_loss(np.zeros((0, 1)), np.zeros((0, 1))), "real_logits"),
-    ("loss NaN real logits", lambda: losses.discriminator_loss([[np.nan]], [[0.0]]), "real_logits"),
-    ("loss NaN fake logits", lambda: losses.discriminator_loss([[0.0]], [[np.nan]]), "fake_logits"),
-    ("G loss infinite logits", lambda: losses.generator_loss_non_saturating([np.inf]), "fake_logits"),
-    ("G loss empty logits", lambda: losses.generator_loss_minimax([]), "fake_logits"),
-    ("loss string logits", lambda: losses.discriminator_loss(["a"], [0.0]), "real_logits"),
-    ("loss bool logits", lambda: losses.generator_loss_minimax([True]), "fake_logits"),
-    ("loss shape mismatch", lambda: losses.discriminator_loss(np.zeros((4, 1)), np.zeros((4, 2))), "fake_logits"),
-    ("real_label string", lambda: losses.discriminator_loss(Z, Z, real_label="0.9"), "real_label"),
-    ("real_label too small", lambda: losses.discriminator_loss(Z, Z, real_label=0.3), "real_label"),
-    ("generator loss name", lambda: losses.generator_loss("wasserstein"), "generator loss"),
-    ("generator loss number", lambda: losses.generator_loss(1), "generator loss"),
+    ("loss empty logits", lambda: losses.minimax_discriminator_loss(np.zeros((0, 1)), np.zeros((0, 1))), "real_logits"),
+    ("loss NaN real logits", lambda: losses.minimax_discriminator_loss([[np.nan]], [[0.0]]), "real_logits"),
+    ("loss NaN fake logits", lambda: losses.minimax_discriminator_loss([[0.0]], [[np.nan]]), "fake_logits"),
+    ("G loss infinite logits", lambda: losses.non_saturating_generator_loss([np.inf]), "fake_logits"),
+    ("G loss empty logits", lambda: losses.minimax_generator_loss([]), "fake_logits"),
+    ("loss string logits", lambda: losses.minimax_discriminator_loss(["a"], [0.0]), "real_logits"),
+    ("loss bool logits", lambda: losses.minimax_generator_loss([True]), "fake_logits"),
+    ("loss shape mismatch", lambda: losses.minimax_discriminator_loss(np.zeros((4, 1)), np.zeros((4, 2))), "fake_logits"),
+    ("real_label string", lambda: losses.minimax_discriminator_loss(Z, Z, real_label="0.9"), "real_label"),
+    ("real_label too small", lambda: losses.minimax_discriminator_loss(Z, Z, real_label=0.3), "real_label"),
+    ("loss name", lambda: losses.objective("least_squares"), "loss must be one of"),
+    ("loss number", lambda: losses.objective(1), "a loss is named by a string"),
+    ("loss option of another game", lambda: losses.objective("hinge", real_label=0.9), "options"),
+    ("loss option missing", lambda: losses.objective("f_gan"), "divergence"),
     # gan_lib.images
     ("scale_images shape", lambda: mnist.scale_images(np.zeros((5, 27, 27))), "pixels"),
     ("scale_images range", lambda: mnist.scale_images(np.full((2, 784), 300)), "pixels"),
@@ -234,6 +236,6 @@ def test_numpy_integers_are_accepted_everywhere():
 
 
 def test_float32_and_float64_logits_give_a_float64_loss():
-    loss = losses.discriminator_loss(np.zeros((4, 1), np.float32), np.zeros((4, 1), np.float64))
+    loss = losses.minimax_discriminator_loss(np.zeros((4, 1), np.float32), np.zeros((4, 1), np.float64))
     assert loss.dtype.name == "float64"
     assert float(loss) == pytest.approx(np.log(4))

@@ -132,16 +132,17 @@ def test_recipe_builds_a_trainer_that_trains():
     history = trainer.fit(data, steps=3, batch_size=16, progress=False)
     assert len(history) == 3 and np.isfinite(history.d_loss).all()
     assert trainer.ema_generator is not None
-    assert trainer.objective.name == "cross_entropy(non_saturating, real_label=0.9)"
+    assert trainer.objective.name == "non_saturating(real_label=0.9)"
 
 
 def test_recipe_chooses_the_loss_the_penalty_and_spectral_normalization():
     base = dcgan.Recipe(g_width=8, d_width=8, batch_size=16)
-    assert dcgan.objective(base).name == "cross_entropy(non_saturating)"
+    assert dcgan.objective(base).name == "non_saturating"
     assert dcgan.objective(base.replace(loss="hinge", r1_weight=0.5)).name == "hinge + r1(gamma=0.5)"
-    with pytest.raises(ValueError, match="'cross_entropy' or 'hinge'"):
-        dcgan.objective(base.replace(loss="wasserstein"))
-    with pytest.raises(ValueError, match="label smoothing"):
+    assert dcgan.objective(base.replace(loss="wasserstein")).name == "wasserstein(gp_weight=10.0)"
+    with pytest.raises(ValueError, match="loss must be one of"):
+        dcgan.objective(base.replace(loss="cross_entropy"))
+    with pytest.raises(ValueError, match=r"hinge loss takes the options none; got \['real_label'\]"):
         dcgan.objective(base.replace(loss="hinge", real_label=0.9))
     _, D = dcgan.build_models(base.replace(d_spectral_norm=True))
     wrapped = [layer for layer in D.layers if isinstance(layer, keras.layers.SpectralNormalization)]

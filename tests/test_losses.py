@@ -19,45 +19,45 @@ def sigmoid(x):
 
 def test_discriminator_loss_equals_keras_bce_with_labels():
     expected = BCE(tf.ones_like(REAL), REAL) + BCE(tf.zeros_like(FAKE), FAKE)
-    np.testing.assert_allclose(losses.discriminator_loss(REAL, FAKE), expected, rtol=1e-5)
+    np.testing.assert_allclose(losses.minimax_discriminator_loss(REAL, FAKE), expected, rtol=1e-5)
 
 
 def test_generator_losses_equal_keras_bce():
     np.testing.assert_allclose(
-        losses.generator_loss_non_saturating(FAKE), BCE(tf.ones_like(FAKE), FAKE), rtol=1e-5
+        losses.non_saturating_generator_loss(FAKE), BCE(tf.ones_like(FAKE), FAKE), rtol=1e-5
     )
     # minimax: E[log(1 - D(G(z)))] is minus the BCE of the fakes against label 0.
     np.testing.assert_allclose(
-        losses.generator_loss_minimax(FAKE), -BCE(tf.zeros_like(FAKE), FAKE), rtol=1e-5
+        losses.minimax_generator_loss(FAKE), -BCE(tf.zeros_like(FAKE), FAKE), rtol=1e-5
     )
 
 
 def test_losses_equal_probability_space_formulas():
     d_real, d_fake = sigmoid(REAL), sigmoid(FAKE)
     v = np.mean(np.log(d_real)) + np.mean(np.log(1 - d_fake))
-    np.testing.assert_allclose(losses.discriminator_loss(REAL, FAKE), -v, rtol=1e-5)
+    np.testing.assert_allclose(losses.minimax_discriminator_loss(REAL, FAKE), -v, rtol=1e-5)
     np.testing.assert_allclose(
-        losses.generator_loss_minimax(FAKE), np.mean(np.log(1 - d_fake)), rtol=1e-5
+        losses.minimax_generator_loss(FAKE), np.mean(np.log(1 - d_fake)), rtol=1e-5
     )
     np.testing.assert_allclose(
-        losses.generator_loss_non_saturating(FAKE), -np.mean(np.log(d_fake)), rtol=1e-5
+        losses.non_saturating_generator_loss(FAKE), -np.mean(np.log(d_fake)), rtol=1e-5
     )
 
 
 def test_values_at_equilibrium_d_one_half():
     zero = np.zeros((8, 1), np.float32)
-    assert float(losses.discriminator_loss(zero, zero)) == pytest.approx(np.log(4), rel=1e-6)
-    assert float(losses.generator_loss_minimax(zero)) == pytest.approx(-np.log(2), rel=1e-6)
-    assert float(losses.generator_loss_non_saturating(zero)) == pytest.approx(np.log(2), rel=1e-6)
+    assert float(losses.minimax_discriminator_loss(zero, zero)) == pytest.approx(np.log(4), rel=1e-6)
+    assert float(losses.minimax_generator_loss(zero)) == pytest.approx(-np.log(2), rel=1e-6)
+    assert float(losses.non_saturating_generator_loss(zero)) == pytest.approx(np.log(2), rel=1e-6)
 
 
 @pytest.mark.parametrize("magnitude", [100.0, 1e4])
 def test_finite_values_and_gradients_for_extreme_logits(magnitude):
     logits = tf.constant([[-magnitude], [magnitude], [0.0]], tf.float32)
     for loss in (
-        lambda x: losses.discriminator_loss(x, x),
-        losses.generator_loss_minimax,
-        losses.generator_loss_non_saturating,
+        lambda x: losses.minimax_discriminator_loss(x, x),
+        losses.minimax_generator_loss,
+        losses.non_saturating_generator_loss,
     ):
         with tf.GradientTape() as tape:
             tape.watch(logits)
@@ -66,7 +66,7 @@ def test_finite_values_and_gradients_for_extreme_logits(magnitude):
         assert np.isfinite(value.numpy()), f"loss not finite at +-{magnitude}"
         assert np.isfinite(gradient.numpy()).all(), f"gradient not finite at +-{magnitude}"
     # A confidently wrong discriminator pays about |logit| nats, not infinity.
-    wrong = losses.discriminator_loss([[-magnitude]], [[magnitude]])
+    wrong = losses.minimax_discriminator_loss([[-magnitude]], [[magnitude]])
     assert float(wrong) == pytest.approx(2 * magnitude, rel=1e-6)
 
 
@@ -74,8 +74,8 @@ def test_saturating_gradient_vanishes_where_non_saturating_does_not():
     logit = tf.constant([[-10.0]])  # D(G(z)) = sigmoid(-10), about 4.5e-5
     with tf.GradientTape(persistent=True) as tape:
         tape.watch(logit)
-        minimax = losses.generator_loss_minimax(logit)
-        non_saturating = losses.generator_loss_non_saturating(logit)
+        minimax = losses.minimax_generator_loss(logit)
+        non_saturating = losses.non_saturating_generator_loss(logit)
     g_minimax = float(tape.gradient(minimax, logit)[0, 0])  # -sigmoid(l)
     g_ns = float(tape.gradient(non_saturating, logit)[0, 0])  # -(1 - sigmoid(l))
     assert g_minimax == pytest.approx(-sigmoid(-10.0), rel=1e-4)
@@ -85,12 +85,12 @@ def test_saturating_gradient_vanishes_where_non_saturating_does_not():
 
 def test_shape_mismatch_is_a_clear_error():
     with pytest.raises(ValueError, match="same shape"):
-        losses.discriminator_loss(np.zeros((4, 1), np.float32), np.zeros((4, 2), np.float32))
+        losses.minimax_discriminator_loss(np.zeros((4, 1), np.float32), np.zeros((4, 2), np.float32))
 
 
 def test_non_numeric_logits_and_unknown_kind_are_errors():
     with pytest.raises(TypeError, match="real_logits must be a tensor of real-valued logits"):
-        losses.discriminator_loss(["a"], [0.0])
-    with pytest.raises(ValueError, match="generator loss must be one of"):
-        losses.generator_loss("wasserstein")
-    assert losses.generator_loss("minimax") is losses.generator_loss_minimax
+        losses.minimax_discriminator_loss(["a"], [0.0])
+    with pytest.raises(ValueError, match="loss must be one of"):
+        losses.objective("wasserstein_gp")
+    assert losses.objective("minimax").generator_loss is losses.minimax_generator_loss

@@ -83,11 +83,11 @@ def test_the_gan_instance_is_the_book_s_discriminator_and_minimax_losses():
     real, fake = rng.normal(1, 3, (256, 1)), rng.normal(-1, 3, (256, 1))
     np.testing.assert_allclose(
         losses.f_gan_critic_loss(real, fake, "gan"),
-        losses.discriminator_loss(real, fake),
+        losses.minimax_discriminator_loss(real, fake),
         rtol=1e-12,
     )
     np.testing.assert_allclose(
-        losses.f_gan_generator_loss(fake, "gan"), losses.generator_loss_minimax(fake), rtol=1e-12
+        losses.f_gan_generator_loss(fake, "gan"), losses.minimax_generator_loss(fake), rtol=1e-12
     )
 
 
@@ -214,7 +214,7 @@ def test_r1_averages_the_squared_gradient_norm_over_the_real_images():
 
 
 def test_with_r1_penalizes_real_data_only_and_keeps_the_game():
-    game = losses.hinge()
+    game = losses.objective("hinge")
     penalized = losses.with_r1(game, 4.0)
     assert penalized.name == "hinge + r1(gamma=4.0)"
     assert penalized.discriminator_loss is game.discriminator_loss
@@ -225,7 +225,7 @@ def test_with_r1_penalizes_real_data_only_and_keeps_the_game():
               for fake in (np.zeros((4, 2), np.float32), np.full((4, 2), 9.0, np.float32))]
     assert values[0] == values[1] == pytest.approx(0.5 * 4.0 * 5.0)
     with pytest.raises(ValueError, match="already has a penalty"):
-        losses.with_r1(losses.wasserstein_gp(), 1.0)
+        losses.with_r1(losses.objective("wasserstein"), 1.0)
     with pytest.raises(ValueError, match="gamma"):
         losses.with_r1(game, -1.0)
     with pytest.raises(TypeError, match="discriminator must be"):
@@ -304,7 +304,7 @@ def test_objectives_wrap_the_losses():
     rng = np.random.default_rng(7)
     real, fake = rng.normal(size=(16, 1)), rng.normal(size=(16, 1))
     for name in NAMES:
-        objective = losses.f_gan(name)
+        objective = losses.objective("f_gan", divergence=name)
         assert not objective.probability_outputs and objective.penalty is None
         np.testing.assert_allclose(
             objective.discriminator_loss(real, fake), losses.f_gan_critic_loss(real, fake, name)
@@ -312,21 +312,21 @@ def test_objectives_wrap_the_losses():
         np.testing.assert_allclose(
             objective.generator_loss(fake), losses.f_gan_generator_loss(fake, name)
         )
-    gp = losses.wasserstein_gp(weight=3.0)
+    gp = losses.objective("wasserstein", gp_weight=3.0)
     critic = linear_critic([2.0])
     x, y = real.astype(np.float32), fake.astype(np.float32)
     assert float(gp.penalty(critic, x, y, SEED)) == pytest.approx(3.0, rel=1e-5)  # 3 (2 - 1)^2
     np.testing.assert_allclose(
         gp.discriminator_loss(real, fake), losses.wasserstein_critic_loss(real, fake)
     )
-    hinge = losses.hinge()
+    hinge = losses.objective("hinge")
     np.testing.assert_allclose(
         hinge.discriminator_loss(real, fake), losses.hinge_discriminator_loss(real, fake)
     )
     with pytest.raises(ValueError, match="divergence must be one of"):
-        losses.f_gan("chi2")
+        losses.objective("f_gan", divergence="chi2")
     with pytest.raises(ValueError, match="weight"):
-        losses.wasserstein_gp(-1.0)
+        losses.objective("wasserstein", gp_weight=-1.0)
 
 
 def test_gan_trainer_trains_wgan_gp_and_an_f_gan_reproducibly():
@@ -354,15 +354,15 @@ def test_gan_trainer_trains_wgan_gp_and_an_f_gan_reproducibly():
             data.sampler_1d(Gaussian(2.0, 0.5)), steps=5, batch_size=32, progress=False
         ).as_arrays()
 
-    for objective in (losses.wasserstein_gp(), losses.f_gan("reverse_kl")):
+    for objective in (losses.objective("wasserstein"), losses.objective("f_gan", divergence="reverse_kl")):
         first, again = run(objective, 3), run(objective, 3)
         for key, values in first.items():
             assert np.isfinite(values).all(), key
             np.testing.assert_allclose(values, again[key], rtol=1e-5, atol=1e-6)
         other = run(objective, 4)
         assert not np.allclose(first["d_loss"], other["d_loss"], rtol=1e-3), "the seed must matter"
-    assert (run(losses.wasserstein_gp(), 3)["d_penalty"] > 0).all()
-    r1 = run(losses.with_r1(losses.cross_entropy(), 1.0), 3)
+    assert (run(losses.objective("wasserstein"), 3)["d_penalty"] > 0).all()
+    r1 = run(losses.with_r1(losses.objective("non_saturating"), 1.0), 3)
     assert np.isfinite(r1["d_loss"]).all() and (r1["d_penalty"] > 0).all()
 
 
@@ -385,7 +385,7 @@ def test_gan_trainer_s_wgan_gp_critic_estimates_w1_against_a_fixed_generator():
         noise_dim=2,
         generator_optimizer=keras.optimizers.SGD(1e-12),
         discriminator_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5, beta_2=0.9),
-        objective=losses.wasserstein_gp(10.0),
+        objective=losses.objective("wasserstein", gp_weight=10.0),
         d_steps=5,
         seed=0,
     )

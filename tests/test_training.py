@@ -138,7 +138,7 @@ def test_history_json_round_trip():
 
 
 def test_minimax_loss_and_progress_bar_with_losses(capsys):
-    history = make_trainer(generator_loss="minimax").fit(SAMPLER, steps=10, batch_size=16, progress=True)
+    history = make_trainer(objective="minimax").fit(SAMPLER, steps=10, batch_size=16, progress=True)
     # The minimax G loss is E[log(1 - D(G(z)))] <= 0; the bar (on stderr) shows both losses.
     assert np.all(history.as_arrays()["g_loss"] <= 0)
     err = capsys.readouterr().err
@@ -166,7 +166,7 @@ def test_non_finite_loss_stops_training_with_the_step():
         ({}, {"batch_size": -4}, "batch_size must be a positive integer"),
         ({}, {"callback_every": 0}, "callback_every must be a positive integer"),
         ({"noise_dim": 0}, {}, "noise_dim must be a positive integer"),
-        ({"generator_loss": "wasserstein"}, {}, "wasserstein"),
+        ({"objective": "wasserstein_gp"}, {}, "wasserstein_gp"),
     ],
 )
 def test_bad_hyperparameters_raise_before_training(kwargs, fit_kwargs, message):

@@ -74,7 +74,7 @@ def conditional_trainer(seed=0):
     x, y = keras.Input((1,)), keras.Input((), dtype="int32")
     h = keras.layers.Concatenate()([x, keras.layers.CategoryEncoding(2, "one_hot")(y)])
     D = keras.Model([x, y], keras.layers.Dense(1)(keras.layers.LeakyReLU(0.2)(keras.layers.Dense(16)(h))))
-    objective = losses.Objective("bce + R1", losses.discriminator_loss, losses.generator_loss_non_saturating, r1)
+    objective = losses.Objective("bce + R1", losses.minimax_discriminator_loss, losses.non_saturating_generator_loss, r1)
 
     def jitter(x, seed):
         return x + 0.05 * tf.random.stateless_normal(tf.shape(x), seed)

@@ -38,8 +38,8 @@ def test_a_penalty_is_added_to_the_discriminator_loss_with_its_known_value():
     keras.utils.set_random_seed(0)
     linear = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
     w_before = float(linear.get_weights()[0][0, 0])
-    objective = losses.Objective("bce + R1", losses.discriminator_loss,
-                                 losses.generator_loss_non_saturating, penalty=r1)
+    objective = losses.Objective("bce + R1", losses.minimax_discriminator_loss,
+                                 losses.non_saturating_generator_loss, penalty=r1)
     trainer = make_trainer(discriminator=linear, objective=objective)
     weights = []
     history = trainer.fit(SAMPLER, steps=5, batch_size=16, progress=False, callback_every=1,
@@ -65,8 +65,8 @@ def test_the_penalty_gets_a_distinct_stateless_seed_per_discriminator_update():
             tf.py_function(lambda s: seeds.append(tuple(s.numpy())), [seed], [])
             return tf.constant(0.0)
 
-        objective = losses.Objective("bce", losses.discriminator_loss,
-                                     losses.generator_loss_non_saturating, penalty=recording)
+        objective = losses.Objective("bce", losses.minimax_discriminator_loss,
+                                     losses.non_saturating_generator_loss, penalty=recording)
         make_trainer(seed, objective=objective, d_steps=2).fit(SAMPLER, steps=4, batch_size=8, progress=False)
         return seeds
 
@@ -75,14 +75,15 @@ def test_the_penalty_gets_a_distinct_stateless_seed_per_discriminator_update():
     assert seeds_of_a_run(0) == seeds and not set(seeds_of_a_run(1)) & set(seeds)
 
 
-def test_generator_loss_names_are_cross_entropy_objectives():
+def test_a_registered_name_is_its_objective():
     for name in ("non_saturating", "minimax"):
-        by_name = make_trainer(generator_loss=name).fit(SAMPLER, steps=10, batch_size=16, progress=False)
-        by_objective = make_trainer(objective=losses.cross_entropy(name)).fit(
+        by_name = make_trainer(objective=name).fit(SAMPLER, steps=10, batch_size=16, progress=False)
+        by_objective = make_trainer(objective=losses.objective(name)).fit(
             SAMPLER, steps=10, batch_size=16, progress=False)
         assert by_name.as_arrays()["g_loss"].tolist() == by_objective.as_arrays()["g_loss"].tolist()
-    assert make_trainer().objective.name == "cross_entropy(non_saturating)"
-    assert make_trainer(real_label=0.9).objective.name == "cross_entropy(non_saturating, real_label=0.9)"
+    assert make_trainer().objective.name == "non_saturating"
+    smoothed = losses.objective("non_saturating", real_label=0.9)
+    assert make_trainer(objective=smoothed).objective.name == "non_saturating(real_label=0.9)"
 
 
 def test_a_critic_objective_reports_mean_raw_outputs():
@@ -99,14 +100,12 @@ def test_a_critic_objective_reports_mean_raw_outputs():
 
 
 def test_objective_arguments_are_checked():
-    with pytest.raises(TypeError, match="objective must be"):
-        make_trainer(objective="hinge")
-    with pytest.raises(ValueError, match="either objective"):
-        make_trainer(objective=losses.cross_entropy(), generator_loss="minimax")
-    with pytest.raises(ValueError, match="either objective"):
-        make_trainer(objective=losses.cross_entropy(), real_label=0.9)
+    with pytest.raises(TypeError, match="objective must be a loss name"):
+        make_trainer(objective=losses.hinge_discriminator_loss)
+    with pytest.raises(ValueError, match="loss must be one of"):
+        make_trainer(objective="cross_entropy")
     with pytest.raises(ValueError, match="real_label"):
-        losses.cross_entropy(real_label=0.2)
+        losses.objective("non_saturating", real_label=0.2)
 
 
 # ----- conditional training ------------------------------------------------------------

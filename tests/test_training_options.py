@@ -62,19 +62,19 @@ def test_smoothed_discriminator_loss_is_bce_with_target_real_label():
     real, fake = np.array([[2.0], [-1.0], [0.3]]), np.array([[0.5], [-3.0], [1.0]])
     bce = keras.losses.BinaryCrossentropy(from_logits=True)
     expected = bce(np.full((3, 1), 0.9), real) + bce(np.zeros((3, 1)), fake)
-    assert float(losses.discriminator_loss(real, fake, real_label=0.9)) == pytest.approx(float(expected), rel=1e-5)
+    assert float(losses.minimax_discriminator_loss(real, fake, real_label=0.9)) == pytest.approx(float(expected), rel=1e-5)
     # Its minimizer over D(x) for one real logit is D = 0.9, i.e. logit log(9).
     logit = tf.Variable([[0.0]])
     optimizer = keras.optimizers.SGD(1.0)
     for _ in range(300):
         with tf.GradientTape() as tape:
-            loss = losses.discriminator_loss(logit, tf.constant([[-30.0]]), real_label=0.9)
+            loss = losses.minimax_discriminator_loss(logit, tf.constant([[-30.0]]), real_label=0.9)
         optimizer.apply_gradients([(tape.gradient(loss, logit), logit)])
     assert float(tf.sigmoid(logit[0, 0])) == pytest.approx(0.9, abs=1e-3)
     with pytest.raises(ValueError, match="real_label"):
-        losses.discriminator_loss(real, fake, real_label=0.3)
+        losses.minimax_discriminator_loss(real, fake, real_label=0.3)
     with pytest.raises(ValueError, match="real_label"):
-        make_trainer(real_label=1.5)
+        make_trainer(objective=losses.objective("minimax", real_label=1.5))
 
 
 def test_augment_sees_every_discriminator_input_with_distinct_seeds():

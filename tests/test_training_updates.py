@@ -100,7 +100,7 @@ def test_simultaneous_update_with_labels_a_penalty_augmentation_and_ema():
         x, y = keras.Input((1,)), keras.Input((1,), dtype="int32")
         D = keras.Model([x, y], keras.layers.Dense(1)(keras.layers.Dense(8, "tanh")(
             keras.layers.Concatenate()([x, keras.layers.CategoryEncoding(2, "one_hot")(y)]))))
-        return training.GANTrainer(G, D, noise_dim=3, num_classes=2, objective=losses.wasserstein_gp(),
+        return training.GANTrainer(G, D, noise_dim=3, num_classes=2, objective=losses.objective("wasserstein"),
                                    augment=jitter, ema_decay=0.9, update="simultaneous",
                                    generator_optimizer=keras.optimizers.Adam(1e-3),
                                    discriminator_optimizer=keras.optimizers.Adam(1e-3))

@@ -224,8 +224,8 @@ class Recipe:
     label smoothing; ``translation``/``cutout`` (pixels) are DiffAugment on D's inputs;
     ``lr_decay_start`` (a fraction of the training budget) lets both learning rates fall
     linearly to 0 from that point on (see :func:`learning_rate_decay`).
-    ``loss`` is ``"cross_entropy"`` (the non-saturating game) or ``"hinge"``
-    (``gan_lib.losses.hinge``); ``r1_weight > 0`` adds the R1 penalty with that gamma
+    ``loss`` is any game registered in ``gan_lib.losses.GAMES`` (``"non_saturating"``,
+    ``"hinge"``, ``"wasserstein"``, ...) with its default options; ``r1_weight > 0`` adds the R1 penalty with that gamma
     (``gan_lib.losses.r1_penalty``); ``d_spectral_norm`` wraps D's layers in spectral
     normalization; ``beta_2`` is both optimizers' second-moment decay.
     """
@@ -245,7 +245,7 @@ class Recipe:
     translation: int = 0
     cutout: int = 0
     lr_decay_start: float | None = None
-    loss: str = "cross_entropy"
+    loss: str = "non_saturating"
     r1_weight: float = 0.0
     d_spectral_norm: bool = False
     beta_2: float = 0.999
@@ -311,18 +311,13 @@ def build_models(recipe: Recipe = Recipe()) -> tuple[keras.Model, keras.Model]:
 
 
 def objective(recipe: Recipe):
-    """The ``gan_lib.losses.Objective`` that ``recipe`` trains: its loss, with R1 when
+    """The ``gan_lib.losses.Objective`` that ``recipe`` trains: the game registered as
+    ``recipe.loss`` (with ``real_label`` when it is not 1), and R1 when
     ``recipe.r1_weight > 0``."""
     from gan_lib import losses
 
-    if recipe.loss == "cross_entropy":
-        game = losses.cross_entropy(real_label=recipe.real_label)
-    elif recipe.loss == "hinge":
-        if recipe.real_label != 1.0:
-            raise ValueError("label smoothing (real_label) is for the cross-entropy loss, not hinge")
-        game = losses.hinge()
-    else:
-        raise ValueError(f"loss must be 'cross_entropy' or 'hinge'; got {recipe.loss!r}")
+    options = {"real_label": recipe.real_label} if recipe.real_label != 1.0 else {}
+    game = losses.objective(recipe.loss, **options)
     return losses.with_r1(game, recipe.r1_weight) if recipe.r1_weight else game
 
 

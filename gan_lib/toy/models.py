@@ -138,7 +138,8 @@ def make_trainer(
     ``learning_rate`` to ``final_fraction * learning_rate`` over that many steps
     (``keras.optimizers.schedules.CosineDecay``, Loshchilov and Hutter 2017); without,
     it stays constant. ``trainer_options`` go to ``GANTrainer`` (``d_steps``,
-    ``generator_loss``, ``objective``, ``jit_compile``, ...), which gets the same ``seed``.
+    ``objective`` (a name registered in ``gan_lib.losses.GAMES`` or an ``Objective``),
+    ``jit_compile``, ...), which gets the same ``seed``.
     The same arguments give the same networks, optimizers and training run.
     """
     from gan_lib.training import GANTrainer
