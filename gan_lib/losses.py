@@ -334,6 +334,40 @@ def hinge_generator_loss(fake_logits) -> tf.Tensor:
     return -tf.reduce_mean(check_logits("fake_logits", fake_logits))
 
 
+def lsgan_discriminator_loss(real_outputs, fake_outputs, a: float = 0.0, b: float = 1.0) -> tf.Tensor:
+    """``1/2 E_data[(D(x) - b)^2] + 1/2 E_z[(D(G(z)) - a)^2]``: least squares towards the
+    target ``b`` for real samples and ``a`` for fakes (Mao et al. 2017, eq. 2). ``D`` is the
+    raw output (no sigmoid). For fixed G the best output is
+    ``D*(x) = (b p_data(x) + a p_g(x)) / (p_data(x) + p_g(x))`` (their eq. 4)."""
+    real = check_logits("real_outputs", real_outputs)
+    fake = check_logits("fake_outputs", fake_outputs)
+    _check_same_shape(real, fake)
+    return 0.5 * tf.reduce_mean(tf.square(real - b)) + 0.5 * tf.reduce_mean(tf.square(fake - a))
+
+
+def lsgan_generator_loss(fake_outputs, c: float = 1.0) -> tf.Tensor:
+    """``1/2 E_z[(D(G(z)) - c)^2]``: G pulls D's output on its samples towards ``c``
+    (Mao et al. 2017, eq. 2)."""
+    return 0.5 * tf.reduce_mean(tf.square(check_logits("fake_outputs", fake_outputs) - c))
+
+
+def _lsgan_game(a: float = 0.0, b: float = 1.0, c: float = 1.0) -> Objective:
+    """LSGAN (Mao et al. 2017) with targets ``a`` (fakes, for D), ``b`` (real, for D) and
+    ``c`` (fakes, for G). The default ``a, b, c = 0, 1, 1`` is the paper's 0-1 coding,
+    eq. (9); ``a, b, c = -1, 1, 0`` satisfies their ``b - c = 1, b - a = 2`` (eq. 8), under
+    which G minimizes the Pearson chi^2 divergence of ``p_data + p_g`` from ``2 p_g``
+    against the best D (their Sec. 3.2)."""
+    a, b, c = (check_number(name, value) for name, value in (("a", a), ("b", b), ("c", c)))
+    if a == b:
+        raise ValueError(f"the targets a (fakes) and b (real) must differ; got a = b = {a}")
+    return Objective(
+        f"lsgan(a={a}, b={b}, c={c})",
+        lambda real, fake: lsgan_discriminator_loss(real, fake, a, b),
+        lambda fake: lsgan_generator_loss(fake, c),
+        probability_outputs=False,
+    )
+
+
 def _f_gan_game(divergence: str) -> Objective:
     """The f-GAN of ``divergence`` (a key of :data:`F_GAN_ACTIVATIONS`): the critic descends
     :func:`f_gan_critic_loss`, the generator :func:`f_gan_generator_loss`."""
@@ -387,6 +421,7 @@ GAMES: dict[str, Game] = {
     "wasserstein": Game(_wasserstein_game, {"gp_weight": 10.0},
                         "Arjovsky, Chintala and Bottou 2017; Gulrajani et al. 2017 (gradient penalty)"),
     "hinge": Game(_hinge_game, {}, "Lim and Ye 2017; Miyato et al. 2018"),
+    "lsgan": Game(_lsgan_game, {"a": 0.0, "b": 1.0, "c": 1.0}, "Mao et al. 2017, eq. (2) and (9)"),
 }
 
 
