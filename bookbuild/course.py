@@ -25,7 +25,7 @@ this book:
 ``--syllabus`` writes the syllabus table of ``teachers.md`` (chapter, learning objectives,
 prerequisites, time, points) from the chapters, ``intro.md``'s chapter map and the run
 times of ``chapter_timings.json`` (``bookbuild.timings``), so it cannot drift from them,
-and its grading table from ``course_grading.json``: what ``tests/test_grading.py`` measured
+and its grading table from ``course_grading.json``: what ``tests/book/test_grading.py`` measured
 for each assignment (``GAN_BOOK_GRADING=all``), stored there by ``--record-grading``.
 """
 
@@ -231,7 +231,7 @@ def syllabus_table() -> str:
 
 
 def record_grading(folder: Path) -> None:
-    """Merge the measurements that tests/test_grading.py wrote in ``folder`` into the record."""
+    """Merge the measurements that tests/book/test_grading.py wrote in ``folder`` into the record."""
     record = json.loads(GRADING_RECORD.read_text()) if GRADING_RECORD.exists() else {}
     for path in sorted(folder.glob("*.json")):
         entry = json.loads(path.read_text())

@@ -2,7 +2,7 @@
 
 One row per part of the book, one box per chapter (its ``# N. Title`` heading), arrows
 in reading order, the prerequisites first. The chapter list is stored in the PNG's
-metadata, and ``tests/test_back_matter.py`` fails when it no longer matches the table of
+metadata, and ``tests/book/test_back_matter.py`` fails when it no longer matches the table of
 contents, i.e. when a chapter was added and this script was not run again.
 """
 

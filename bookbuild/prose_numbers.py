@@ -4,7 +4,7 @@ Every number that a page's prose quotes from a result must come from the executi
 through MyST-NB glue: ``glue("final_js", f"{final_js:.4f}", display=False)`` in a code
 cell, ``{glue:text}`final_js``` in the markdown. Typed by hand, a number goes stale the
 next time the chapter runs (or runs in the other mode), and the page then disagrees with
-its own output. ``tests/test_prose_numbers.py`` runs this scanner over every chapter and
+its own output. ``tests/book/test_prose_numbers.py`` runs this scanner over every chapter and
 every page of the back matter, and fails on what it finds.
 
 What counts as a result-looking number, in the markdown (math included):

@@ -1,7 +1,7 @@
 """The setup cell that opens every chapter, derived from the repository in _config.yml.
 
 ``python -m bookbuild.sync_setup_cell`` (``make sync-setup``) writes it into every notebook;
-``tests/test_notebooks.py`` checks that every notebook carries exactly this cell.
+``tests/book/test_notebooks.py`` checks that every notebook carries exactly this cell.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ Each chapter runs in a fresh kernel in full mode, as in Colab's "Run all". The r
 to ``chapter_timings.json`` (seconds, CPU cores, load average before the run, date, and
 the accelerator: only "CPU" can be measured on this project's machines), then into the
 "Run time" column of the chapter map in ``intro.md``. These two are the only places a
-reader sees a run time; ``tests/test_prose_numbers.py`` fails on any other. With ``--chapters``, the line
+reader sees a run time; ``tests/book/test_prose_numbers.py`` fails on any other. With ``--chapters``, the line
 ``**Run time:** ...`` in each chapter's title cell is written (added after the title if
 missing), so the chapter states up front how long it takes.
 

@@ -79,7 +79,7 @@ def js_from_samples(samples, p_data, bandwidth: str | float = "scott") -> float:
     The KDE smooths p_g (its variance grows by h^2), so the estimate has a positive bias
     even when the samples come from p_data itself: its *noise floor*, which
     ``js_noise_floor`` measures. Measured against ``gan_lib.probability.js_divergence``
-    (tests/test_toy_metrics.py): the floor for N(3, 1) is about 1e-4 nats at 20,000 samples
+    (tests/lib/test_toy_metrics.py): the floor for N(3, 1) is about 1e-4 nats at 20,000 samples
     (6e-4 at 2,500); for pairs of Gaussians 0.01 to 0.2 nats apart the error is below
     0.003 nats at 20,000 samples. Scott's bandwidth uses the global spread, so it blurs
     narrow modes of a mixture: for two modes of std 0.5 at -2 and 2 against N(0, 1) it

@@ -10,32 +10,15 @@ import pytest
 import tensorflow as tf
 from tensorflow import keras
 
-from gan_lib import losses, training
-from gan_lib.probability import Gaussian
-from gan_lib.toy import data, models
-
-SAMPLER = data.sampler_1d(Gaussian(2.0, 0.5))
+from gan_lib import losses
 
 
-def make_trainer(seed=0, **kwargs):
-    keras.utils.set_random_seed(seed)
-    G, D = models.mlp_generator(3, 1, hidden=(16,)), models.mlp_discriminator(1, hidden=(16,))
-    options = dict(
-        noise_dim=3,
-        generator_optimizer=keras.optimizers.Adam(1e-3),
-        discriminator_optimizer=keras.optimizers.Adam(1e-3),
-        seed=seed,
-    )
-    options.update(kwargs)
-    return training.GANTrainer(G, D, **options)
-
-
-def test_ema_follows_its_recursion():
+def test_ema_follows_its_recursion(make_trainer, sampler):
     trainer = make_trainer(ema_decay=0.5)
     initial = [w.copy() for w in trainer.generator.get_weights()]
     np.testing.assert_array_equal(trainer.ema_generator.get_weights()[0], initial[0])
     snapshots = []
-    trainer.fit(SAMPLER, steps=12, batch_size=16, progress=False, callback_every=1,
+    trainer.fit(sampler, steps=12, batch_size=16, progress=False, callback_every=1,
                 callbacks=[lambda t, s: snapshots.append(t.generator.get_weights())])
     expected = initial
     for t, weights in enumerate(snapshots, start=1):
@@ -46,19 +29,19 @@ def test_ema_follows_its_recursion():
     assert not np.allclose(trainer.ema_generator.get_weights()[0], snapshots[-1][0])
 
 
-def test_ema_is_checkpointed_and_resumed(tmp_path: Path):
+def test_ema_is_checkpointed_and_resumed(make_trainer, sampler, tmp_path: Path):
     reference = make_trainer(ema_decay=0.9)
-    reference.fit(SAMPLER, steps=20, batch_size=16, progress=False)
+    reference.fit(sampler, steps=20, batch_size=16, progress=False)
     first = make_trainer(ema_decay=0.9)
-    first.fit(SAMPLER, steps=10, batch_size=16, progress=False, checkpoint_dir=tmp_path)
+    first.fit(sampler, steps=10, batch_size=16, progress=False, checkpoint_dir=tmp_path)
     resumed = make_trainer(seed=0, ema_decay=0.9)
     resumed.ema_generator.set_weights([w + 1 for w in resumed.ema_generator.get_weights()])
-    resumed.fit(SAMPLER, steps=20, batch_size=16, progress=False, checkpoint_dir=tmp_path)
+    resumed.fit(sampler, steps=20, batch_size=16, progress=False, checkpoint_dir=tmp_path)
     for got, want in zip(resumed.ema_generator.get_weights(), reference.ema_generator.get_weights()):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
 
-def test_smoothed_discriminator_loss_is_bce_with_target_real_label():
+def test_smoothed_discriminator_loss_is_bce_with_target_real_label(make_trainer):
     real, fake = np.array([[2.0], [-1.0], [0.3]]), np.array([[0.5], [-3.0], [1.0]])
     bce = keras.losses.BinaryCrossentropy(from_logits=True)
     expected = bce(np.full((3, 1), 0.9), real) + bce(np.zeros((3, 1)), fake)
@@ -77,7 +60,7 @@ def test_smoothed_discriminator_loss_is_bce_with_target_real_label():
         make_trainer(objective=losses.objective("minimax", real_label=1.5))
 
 
-def test_augment_sees_every_discriminator_input_with_distinct_seeds():
+def test_augment_sees_every_discriminator_input_with_distinct_seeds(make_trainer, sampler):
     seen = []
 
     def augment(x, seed):
@@ -85,34 +68,34 @@ def test_augment_sees_every_discriminator_input_with_distinct_seeds():
         return x + 0.0
 
     trainer = make_trainer(augment=augment, d_steps=2)
-    trainer.fit(SAMPLER, steps=3, batch_size=8, progress=False)
+    trainer.fit(sampler, steps=3, batch_size=8, progress=False)
     # Per step: 2 discriminator updates x (real, fake) + 1 generator update = 5 calls.
     assert len(seen) == 15 and len(set(seen)) == 15
 
 
-def test_augmented_training_is_reproducible():
+def test_augmented_training_is_reproducible(make_trainer, sampler):
     def jitter(x, seed):
         return x + 0.1 * tf.random.stateless_normal(tf.shape(x), seed)
 
-    first = make_trainer(augment=jitter).fit(SAMPLER, steps=10, batch_size=16, progress=False).as_arrays()
-    second = make_trainer(augment=jitter).fit(SAMPLER, steps=10, batch_size=16, progress=False).as_arrays()
+    first = make_trainer(augment=jitter).fit(sampler, steps=10, batch_size=16, progress=False).as_arrays()
+    second = make_trainer(augment=jitter).fit(sampler, steps=10, batch_size=16, progress=False).as_arrays()
     np.testing.assert_array_equal(first["d_loss"], second["d_loss"])
-    plain = make_trainer().fit(SAMPLER, steps=10, batch_size=16, progress=False).as_arrays()
+    plain = make_trainer().fit(sampler, steps=10, batch_size=16, progress=False).as_arrays()
     assert not np.array_equal(first["d_loss"], plain["d_loss"])
     with pytest.raises(TypeError, match="augment"):
         make_trainer(augment="flip")
 
 
-def test_max_seconds_stops_training_and_runs_callbacks_at_the_end():
+def test_max_seconds_stops_training_and_runs_callbacks_at_the_end(make_trainer, sampler):
     trainer = make_trainer()
-    trainer.fit(SAMPLER, steps=2, batch_size=8, progress=False)  # compile first
+    trainer.fit(sampler, steps=2, batch_size=8, progress=False)  # compile first
     seen = []
-    history = trainer.fit(SAMPLER, steps=10**7, batch_size=8, progress=False, max_seconds=1.0,
+    history = trainer.fit(sampler, steps=10**7, batch_size=8, progress=False, max_seconds=1.0,
                           callbacks=[lambda t, s: seen.append(s)], callback_every=10**6)
     assert 2 < len(history) < 10**7
     assert seen == [trainer.step]
     with pytest.raises(ValueError, match="max_seconds"):
-        trainer.fit(SAMPLER, steps=5, batch_size=8, max_seconds=0)
+        trainer.fit(sampler, steps=5, batch_size=8, max_seconds=0)
 
 
 def test_ema_with_a_strategy_of_two_logical_cpus():

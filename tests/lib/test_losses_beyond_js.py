@@ -333,7 +333,7 @@ def test_gan_trainer_trains_wgan_gp_and_an_f_gan_reproducibly():
     """A few steps of WGAN-GP and of the reverse-KL f-GAN through GANTrainer: finite, with the
     penalty recorded, and the same numbers from the same seed, up to float32 round-off (two
     runs in one process may sum in another thread order: CI once saw 5e-7 on a loss of 4.97;
-    the bit-for-bit guarantee is tested with op determinism in tests/test_training_calls.py), and
+    the bit-for-bit guarantee is tested with op determinism in tests/lib/test_training_calls.py), and
     other numbers from another seed."""
     from gan_lib.toy import data, models
     from gan_lib.training import GANTrainer

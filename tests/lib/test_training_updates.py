@@ -1,5 +1,6 @@
 """GANTrainer's two updates: Algorithm 1 (alternating) and the simultaneous update."""
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -8,20 +9,14 @@ import tensorflow as tf
 from tensorflow import keras
 
 from gan_lib import losses, train_step, training
-from gan_lib.probability import Gaussian
-from gan_lib.toy import data, models
 
-SAMPLER = data.sampler_1d(Gaussian(2.0, 0.5))
 RATE = 0.1
 
 
-def make_trainer(seed=0, **kwargs):
-    keras.utils.set_random_seed(seed)
-    G, D = models.mlp_generator(3, 1, hidden=(16,)), models.mlp_discriminator(1, hidden=(16,))
-    options = dict(noise_dim=3, generator_optimizer=keras.optimizers.SGD(RATE),
-                   discriminator_optimizer=keras.optimizers.SGD(RATE), seed=seed)
-    options.update(kwargs)
-    return training.GANTrainer(G, D, **options)
+@pytest.fixture
+def make_trainer(make_trainer):
+    """The shared trainer with SGD(RATE) for both networks, so one update is w - RATE * gradient."""
+    return functools.partial(make_trainer, optimizer=lambda: keras.optimizers.SGD(RATE))
 
 
 def sgd_step(model, gradients):
@@ -38,13 +33,13 @@ def gradients_at(G, D, objective, real, noise):
             float(d_loss), float(g_loss))
 
 
-def test_simultaneous_step_takes_both_gradients_before_either_network_moves():
+def test_simultaneous_step_takes_both_gradients_before_either_network_moves(make_trainer, sampler):
     """With plain SGD, one simultaneous step moves D and G by -rate x their gradients at the
     old weights; Algorithm 1's G step (same noise) is taken through the new D instead."""
     trainer = make_trainer()
     G, D, objective = trainer.generator, trainer.discriminator, trainer.objective
     rng = np.random.default_rng(1)
-    real = tf.constant(SAMPLER(16, rng), tf.float32)
+    real = tf.constant(sampler(16, rng), tf.float32)
     noise = tf.constant(rng.standard_normal((16, 3)), tf.float32)
     start_g, start_d = G.get_weights(), D.get_weights()
     d_grads, g_grads, d_loss, g_loss = gradients_at(G, D, objective, real, noise)
@@ -67,20 +62,20 @@ def test_simultaneous_step_takes_both_gradients_before_either_network_moves():
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
 
 
-def test_simultaneous_training_does_not_depend_on_how_steps_are_grouped(tmp_path: Path):
+def test_simultaneous_training_does_not_depend_on_how_steps_are_grouped(make_trainer, sampler, tmp_path: Path):
     one = make_trainer(update="simultaneous")
-    one.fit(SAMPLER, steps=20, batch_size=16, progress=False, steps_per_call=20)
+    one.fit(sampler, steps=20, batch_size=16, progress=False, steps_per_call=20)
     chunked = make_trainer(update="simultaneous")
-    chunked.fit(SAMPLER, steps=20, batch_size=16, progress=False, steps_per_call=3)
+    chunked.fit(sampler, steps=20, batch_size=16, progress=False, steps_per_call=3)
     assert one.history.d_loss == chunked.history.d_loss and one.history.g_loss == chunked.history.g_loss
     first = make_trainer(update="simultaneous")
-    first.fit(SAMPLER, steps=7, batch_size=16, progress=False, checkpoint_dir=tmp_path, steps_per_call=4)
+    first.fit(sampler, steps=7, batch_size=16, progress=False, checkpoint_dir=tmp_path, steps_per_call=4)
     resumed = make_trainer(seed=0, update="simultaneous")
-    resumed.fit(SAMPLER, steps=20, batch_size=16, progress=False, checkpoint_dir=tmp_path, steps_per_call=4)
+    resumed.fit(sampler, steps=20, batch_size=16, progress=False, checkpoint_dir=tmp_path, steps_per_call=4)
     assert resumed.history.d_loss == one.history.d_loss
     for got, want in zip(resumed.generator.get_weights(), one.generator.get_weights()):
         np.testing.assert_array_equal(got, want)
-    alternating = make_trainer().fit(SAMPLER, steps=20, batch_size=16, progress=False)
+    alternating = make_trainer().fit(sampler, steps=20, batch_size=16, progress=False)
     assert alternating.d_loss[0] == one.history.d_loss[0]  # the same first D batch and noise
     assert alternating.g_loss[0] != one.history.g_loss[0]  # G: other noise, through the new D
 
@@ -114,15 +109,15 @@ def test_simultaneous_update_with_labels_a_penalty_augmentation_and_ema():
     assert np.all(np.isfinite(first.as_arrays()["g_loss"]))
 
 
-def test_simultaneous_training_moves_the_generator_towards_the_data():
+def test_simultaneous_training_moves_the_generator_towards_the_data(make_trainer, sampler):
     trainer = make_trainer(update="simultaneous", generator_optimizer=keras.optimizers.Adam(1e-3),
                            discriminator_optimizer=keras.optimizers.Adam(1e-3))
-    trainer.fit(SAMPLER, steps=600, batch_size=128, progress=False)
+    trainer.fit(sampler, steps=600, batch_size=128, progress=False)
     x = trainer.generator(np.random.default_rng(0).standard_normal((2000, 3)).astype(np.float32))
     assert abs(float(np.mean(x)) - 2.0) < 0.5, float(np.mean(x))
 
 
-def test_bad_updates_are_refused():
+def test_bad_updates_are_refused(make_trainer):
     with pytest.raises(ValueError, match="update must be one of"):
         make_trainer(update="both")
     with pytest.raises(ValueError, match="d_steps=1"):

@@ -6,22 +6,11 @@ import tensorflow as tf
 from tensorflow import keras
 
 from gan_lib import losses, training
-from gan_lib.probability import Gaussian
-from gan_lib.toy import data, models
-
-SAMPLER = data.sampler_1d(Gaussian(2.0, 0.5))
 
 
 def optimizers():
     return dict(generator_optimizer=keras.optimizers.Adam(1e-3),
                 discriminator_optimizer=keras.optimizers.Adam(1e-3))
-
-
-def make_trainer(seed=0, discriminator=None, **kwargs):
-    keras.utils.set_random_seed(seed)
-    G = models.mlp_generator(3, 1, hidden=(16,))
-    D = discriminator or models.mlp_discriminator(1, hidden=(16,))
-    return training.GANTrainer(G, D, noise_dim=3, seed=seed, **optimizers(), **kwargs)
 
 
 def r1(discriminator, real, fake, seed):
@@ -33,7 +22,7 @@ def r1(discriminator, real, fake, seed):
     return tf.reduce_mean(tf.reduce_sum(tf.square(grads), axis=1))
 
 
-def test_a_penalty_is_added_to_the_discriminator_loss_with_its_known_value():
+def test_a_penalty_is_added_to_the_discriminator_loss_with_its_known_value(make_trainer, sampler):
     # A linear D(x) = w x + b has grad_x D = w, so R1 = w^2 exactly, whatever the batch.
     keras.utils.set_random_seed(0)
     linear = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
@@ -42,7 +31,7 @@ def test_a_penalty_is_added_to_the_discriminator_loss_with_its_known_value():
                                  losses.non_saturating_generator_loss, penalty=r1)
     trainer = make_trainer(discriminator=linear, objective=objective)
     weights = []
-    history = trainer.fit(SAMPLER, steps=5, batch_size=16, progress=False, callback_every=1,
+    history = trainer.fit(sampler, steps=5, batch_size=16, progress=False, callback_every=1,
                           callbacks=[lambda t, s: weights.append(float(t.discriminator.get_weights()[0][0, 0]))])
     arrays = history.as_arrays()
     w_at_step = [w_before] + weights[:-1]  # step t's D update saw the weights before it
@@ -52,12 +41,12 @@ def test_a_penalty_is_added_to_the_discriminator_loss_with_its_known_value():
     keras.utils.set_random_seed(0)
     same_linear = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
     assert float(same_linear.get_weights()[0][0, 0]) == w_before
-    plain = make_trainer(discriminator=same_linear).fit(SAMPLER, steps=1, batch_size=16, progress=False)
+    plain = make_trainer(discriminator=same_linear).fit(sampler, steps=1, batch_size=16, progress=False)
     assert plain.d_penalty == [0.0]
     np.testing.assert_allclose(arrays["d_loss"][0], plain.d_loss[0] + w_before**2, rtol=1e-5)
 
 
-def test_the_penalty_gets_a_distinct_stateless_seed_per_discriminator_update():
+def test_the_penalty_gets_a_distinct_stateless_seed_per_discriminator_update(make_trainer, sampler):
     def seeds_of_a_run(seed):
         seeds = []
 
@@ -67,7 +56,7 @@ def test_the_penalty_gets_a_distinct_stateless_seed_per_discriminator_update():
 
         objective = losses.Objective("bce", losses.minimax_discriminator_loss,
                                      losses.non_saturating_generator_loss, penalty=recording)
-        make_trainer(seed, objective=objective, d_steps=2).fit(SAMPLER, steps=4, batch_size=8, progress=False)
+        make_trainer(seed, objective=objective, d_steps=2).fit(sampler, steps=4, batch_size=8, progress=False)
         return seeds
 
     seeds = seeds_of_a_run(0)
@@ -75,31 +64,31 @@ def test_the_penalty_gets_a_distinct_stateless_seed_per_discriminator_update():
     assert seeds_of_a_run(0) == seeds and not set(seeds_of_a_run(1)) & set(seeds)
 
 
-def test_a_registered_name_is_its_objective():
+def test_a_registered_name_is_its_objective(make_trainer, sampler):
     for name in ("non_saturating", "minimax"):
-        by_name = make_trainer(objective=name).fit(SAMPLER, steps=10, batch_size=16, progress=False)
+        by_name = make_trainer(objective=name).fit(sampler, steps=10, batch_size=16, progress=False)
         by_objective = make_trainer(objective=losses.objective(name)).fit(
-            SAMPLER, steps=10, batch_size=16, progress=False)
+            sampler, steps=10, batch_size=16, progress=False)
         assert by_name.as_arrays()["g_loss"].tolist() == by_objective.as_arrays()["g_loss"].tolist()
     assert make_trainer().objective.name == "non_saturating"
     smoothed = losses.objective("non_saturating", real_label=0.9)
     assert make_trainer(objective=smoothed).objective.name == "non_saturating(real_label=0.9)"
 
 
-def test_a_critic_objective_reports_mean_raw_outputs():
+def test_a_critic_objective_reports_mean_raw_outputs(make_trainer, sampler):
     wasserstein = losses.Objective(
         "wasserstein",
         lambda real, fake: tf.reduce_mean(fake) - tf.reduce_mean(real),
         lambda fake: -tf.reduce_mean(fake),
         probability_outputs=False,
     )
-    history = make_trainer(objective=wasserstein).fit(SAMPLER, steps=20, batch_size=16, progress=False)
+    history = make_trainer(objective=wasserstein).fit(sampler, steps=20, batch_size=16, progress=False)
     arrays = history.as_arrays()
     # d_loss = mean l(fake) - mean l(real) = d_fake - d_real, the critic's raw outputs.
     np.testing.assert_allclose(arrays["d_loss"], arrays["d_fake"] - arrays["d_real"], rtol=1e-5, atol=1e-6)
 
 
-def test_objective_arguments_are_checked():
+def test_objective_arguments_are_checked(make_trainer):
     with pytest.raises(TypeError, match="objective must be a loss name"):
         make_trainer(objective=losses.hinge_discriminator_loss)
     with pytest.raises(ValueError, match="loss must be one of"):
@@ -189,7 +178,7 @@ def test_the_fakes_get_the_labels_of_the_real_batch():
     assert 0 < seen["D"][0].mean() < 1
 
 
-def test_conditional_inputs_are_checked():
+def test_conditional_inputs_are_checked(make_trainer, sampler):
     with pytest.raises(ValueError, match=r"\[samples, labels\]"):
         make_trainer(num_classes=2)
     G, D = conditional_pair()
@@ -199,7 +188,7 @@ def test_conditional_inputs_are_checked():
         training.GANTrainer(G, D, noise_dim=3, num_classes=1, **optimizers())
     trainer = conditional_trainer()
     with pytest.raises(TypeError, match=r"\(x, y\) pairs"):
-        trainer.fit(SAMPLER, steps=2, batch_size=8, progress=False)
+        trainer.fit(sampler, steps=2, batch_size=8, progress=False)
     x, y = labelled_sample(50, np.random.default_rng(0))
     with pytest.raises(ValueError, match="50 samples but 49 labels"):
         trainer.fit((x, y[:49]), steps=2, batch_size=8, progress=False)
@@ -207,7 +196,7 @@ def test_conditional_inputs_are_checked():
         trainer.fit((x, y + 1), steps=2, batch_size=8, progress=False)
 
 
-def test_sampling_generator_is_the_ema_copy_when_kept():
+def test_sampling_generator_is_the_ema_copy_when_kept(make_trainer):
     plain = make_trainer()
     assert plain.sampling_generator is plain.generator
     averaged = make_trainer(ema_decay=0.9)

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
 from PIL import Image
 
 from bookbuild import layout, learning_path
@@ -38,9 +37,6 @@ def table_rows(markdown: str, header_start: str) -> list[list[str]]:
     return rows
 
 
-def toc_files() -> set[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return {toc["root"]} | {c["file"] for part in toc["parts"] for c in part["chapters"]}
 
 
 def markdown_of(path: Path) -> str:
@@ -79,12 +75,12 @@ def test_glossary_has_the_core_terms():
         assert term in chinese, f"glossary lacks {term}"
 
 
-def test_glossary_and_faq_link_only_to_pages_of_the_book():
+def test_glossary_and_faq_link_only_to_pages_of_the_book(toc):
     for page in ("glossary.md", "faq.md", "notation.md", "intro.md"):
         for target, _anchor in re.findall(r"\]\(([^)#:]+)(#[^)]*)?\)", (ROOT / page).read_text()):
             name = target.removesuffix(".ipynb").removesuffix(".md")
             if target.endswith((".ipynb", ".md")):
-                assert name in toc_files(), f"{page} links to {target}, which is not in _toc.yml"
+                assert name in {toc.root, *toc.chapters}, f"{page} links to {target}, which is not in _toc.yml"
 
 
 def heading_anchors(path: Path) -> set[str]:
@@ -157,14 +153,14 @@ def test_chapter_cites_its_sources_from_the_bibliography(path):
     )
 
 
-def test_back_matter_citations_exist_and_the_bibliography_lists_them():
+def test_back_matter_citations_exist_and_the_bibliography_lists_them(toc):
     for page in ("faq.md", "intro.md", "glossary.md", "notation.md"):
         keys = cited_keys((ROOT / page).read_text())
         assert keys <= bib_keys(), (
             f"{page} cites keys missing from references.bib: {keys - bib_keys()}"
         )
     assert "```{bibliography}" in (ROOT / "bibliography.md").read_text()
-    assert "bibliography" in toc_files()
+    assert "bibliography" in {toc.root, *toc.chapters}
 
 
 # --- intro: learning path, prerequisites, run time ---------------------------------------------

@@ -4,7 +4,6 @@ import re
 
 import nbformat
 import pytest
-import yaml
 
 from bookbuild import layout
 from bookbuild.layout import chapter_notebooks as notebooks
@@ -15,13 +14,8 @@ ROOT = layout.ROOT
 NOTEBOOKS = notebooks()
 
 
-def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [chapter["file"] for part in toc["parts"] for chapter in part["chapters"]]
 
 
-def code_cells(path):
-    return [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
 
 
 def test_there_are_chapters():
@@ -29,14 +23,14 @@ def test_there_are_chapters():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_is_committed_without_outputs(path):
+def test_notebook_is_committed_without_outputs(code_cells, path):
     for index, cell in enumerate(code_cells(path)):
         assert cell.outputs == [], f"{path.name}: code cell {index} has outputs; clear them"
         assert cell.execution_count is None, f"{path.name}: code cell {index} has a count"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_first_code_cell_is_the_shared_setup_cell(path):
+def test_first_code_cell_is_the_shared_setup_cell(code_cells, path):
     first = code_cells(path)[0].source
     assert first == setup_cell_source(), (
         f"{path.name}: the first code cell differs from the setup cell; run `make sync-setup`"
@@ -44,7 +38,7 @@ def test_first_code_cell_is_the_shared_setup_cell(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_setup_cell_installs_gan_lib_from_the_configured_repository(path):
+def test_setup_cell_installs_gan_lib_from_the_configured_repository(code_cells, path):
     url, branch = repository()
     install = [line for line in code_cells(path)[0].source.splitlines() if "%pip install" in line]
     assert len(install) == 1
@@ -57,8 +51,8 @@ def test_repository_url_is_a_github_repository():
     assert branch
 
 
-def test_every_chapter_is_in_the_toc_and_every_toc_entry_exists():
-    in_toc = set(toc_files())
+def test_every_chapter_is_in_the_toc_and_every_toc_entry_exists(toc):
+    in_toc = set(toc.chapters)
     on_disk = {f"chapters/{p.stem}" for p in NOTEBOOKS}
     assert on_disk <= in_toc, f"chapters missing from _toc.yml: {sorted(on_disk - in_toc)}"
     for entry in in_toc:
@@ -72,7 +66,7 @@ def test_intro_chapter_map_lists_exactly_the_chapters():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_chapter_has_three_exercises_and_an_autograded_one(path):
+def test_chapter_has_three_exercises_and_an_autograded_one(code_cells, path):
     nb = nbformat.read(path, as_version=4)
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     exercises = re.findall(r"^:{3,}\{exercise\}", markdown, flags=re.M)

@@ -11,36 +11,20 @@ import tensorflow as tf
 from tensorflow import keras
 
 from gan_lib import training
-from gan_lib.probability import Gaussian
 from gan_lib.toy import data, models
 
-SAMPLER = data.sampler_1d(Gaussian(2.0, 0.5))
 
-
-def make_trainer(seed=0, **kwargs):
-    keras.utils.set_random_seed(seed)
-    G, D = models.mlp_generator(3, 1, hidden=(16,)), models.mlp_discriminator(1, hidden=(16,))
-    options = dict(
-        noise_dim=3,
-        generator_optimizer=keras.optimizers.Adam(1e-3),
-        discriminator_optimizer=keras.optimizers.Adam(1e-3),
-        seed=seed,
-    )
-    options.update(kwargs)
-    return training.GANTrainer(G, D, **options)
-
-
-def test_same_seed_gives_identical_history():
-    first = make_trainer().fit(SAMPLER, steps=30, batch_size=32, progress=False).as_arrays()
-    second = make_trainer().fit(SAMPLER, steps=30, batch_size=32, progress=False).as_arrays()
+def test_same_seed_gives_identical_history(make_trainer, sampler):
+    first = make_trainer().fit(sampler, steps=30, batch_size=32, progress=False).as_arrays()
+    second = make_trainer().fit(sampler, steps=30, batch_size=32, progress=False).as_arrays()
     for key in training.HISTORY_KEYS:
         np.testing.assert_array_equal(first[key], second[key])
-    other = make_trainer(seed=1).fit(SAMPLER, steps=30, batch_size=32, progress=False).as_arrays()
+    other = make_trainer(seed=1).fit(sampler, steps=30, batch_size=32, progress=False).as_arrays()
     assert not np.array_equal(first["d_loss"], other["d_loss"])
 
 
-def test_history_has_every_step_and_sane_values():
-    history = make_trainer(d_steps=2).fit(SAMPLER, steps=25, batch_size=16, progress=False)
+def test_history_has_every_step_and_sane_values(make_trainer, sampler):
+    history = make_trainer(d_steps=2).fit(sampler, steps=25, batch_size=16, progress=False)
     arrays = history.as_arrays()
     assert len(history) == 25
     assert all(len(arrays[k]) == 25 for k in training.HISTORY_KEYS)
@@ -48,23 +32,23 @@ def test_history_has_every_step_and_sane_values():
     assert np.all(arrays["d_loss"] > 0) and np.all(np.isfinite(arrays["g_loss"]))
 
 
-def test_training_moves_the_generator_towards_the_data():
+def test_training_moves_the_generator_towards_the_data(make_trainer, sampler):
     trainer = make_trainer()
-    trainer.fit(SAMPLER, steps=600, batch_size=128, progress=False)
+    trainer.fit(sampler, steps=600, batch_size=128, progress=False)
     x = trainer.generator(np.random.default_rng(0).standard_normal((2000, 3)).astype(np.float32))
     assert abs(float(np.mean(x)) - 2.0) < 0.5, float(np.mean(x))
 
 
-def test_numpy_array_and_dataset_inputs():
-    array = SAMPLER(500, np.random.default_rng(0))
+def test_numpy_array_and_dataset_inputs(make_trainer, sampler):
+    array = sampler(500, np.random.default_rng(0))
     assert len(make_trainer().fit(array, steps=5, batch_size=16, progress=False)) == 5
     dataset = tf.data.Dataset.from_tensor_slices(array).batch(16, drop_remainder=True)
     assert len(make_trainer().fit(dataset, steps=5, batch_size=16, progress=False)) == 5
 
 
-def test_callbacks_run_every_n_steps_and_at_the_end():
+def test_callbacks_run_every_n_steps_and_at_the_end(make_trainer, sampler):
     seen = []
-    make_trainer().fit(SAMPLER, steps=25, batch_size=8, progress=False, callbacks=[lambda t, s: seen.append(s)], callback_every=10)
+    make_trainer().fit(sampler, steps=25, batch_size=8, progress=False, callbacks=[lambda t, s: seen.append(s)], callback_every=10)
     assert seen == [10, 20, 25]
 
 
@@ -72,8 +56,8 @@ class Interrupt(Exception):
     pass
 
 
-def test_interrupted_run_resumes_exactly(tmp_path: Path):
-    reference = make_trainer().fit(SAMPLER, steps=30, batch_size=16, progress=False).as_arrays()
+def test_interrupted_run_resumes_exactly(make_trainer, sampler, tmp_path: Path):
+    reference = make_trainer().fit(sampler, steps=30, batch_size=16, progress=False).as_arrays()
 
     def kill_at_17(trainer, step):
         if step == 17:
@@ -81,14 +65,14 @@ def test_interrupted_run_resumes_exactly(tmp_path: Path):
 
     with pytest.raises(Interrupt):
         make_trainer().fit(
-            SAMPLER, steps=30, batch_size=16, progress=False, checkpoint_dir=tmp_path,
+            sampler, steps=30, batch_size=16, progress=False, checkpoint_dir=tmp_path,
             checkpoint_every=10, callbacks=[kill_at_17], callback_every=1,
         )
     resumed = make_trainer(seed=0)
     # Different initial weights prove the state comes from the checkpoint.
     keras.utils.set_random_seed(123)
     resumed.generator.set_weights([w + 1 for w in resumed.generator.get_weights()])
-    history = resumed.fit(SAMPLER, steps=30, batch_size=16, progress=False, checkpoint_dir=tmp_path, checkpoint_every=10)
+    history = resumed.fit(sampler, steps=30, batch_size=16, progress=False, checkpoint_dir=tmp_path, checkpoint_every=10)
     assert resumed.step == 30 and len(history) == 30
     arrays = history.as_arrays()
     for key in training.HISTORY_KEYS:  # bit-identical on CPU
@@ -96,8 +80,8 @@ def test_interrupted_run_resumes_exactly(tmp_path: Path):
     assert sorted(p.name for p in tmp_path.glob("ckpt-*.index")) == ["ckpt-20.index", "ckpt-30.index"]
 
 
-def test_interrupted_run_on_a_seeded_dataset_resumes_exactly(tmp_path: Path):
-    array = SAMPLER(400, np.random.default_rng(0))
+def test_interrupted_run_on_a_seeded_dataset_resumes_exactly(make_trainer, sampler, tmp_path: Path):
+    array = sampler(400, np.random.default_rng(0))
 
     def dataset():
         return tf.data.Dataset.from_tensor_slices(array).shuffle(400, seed=7).batch(16, drop_remainder=True)
@@ -120,11 +104,11 @@ def test_interrupted_run_on_a_seeded_dataset_resumes_exactly(tmp_path: Path):
         np.testing.assert_array_equal(history.as_arrays()[key], reference[key])
 
 
-def test_fit_in_two_calls_equals_one_call():
-    once = make_trainer().fit(SAMPLER, steps=20, batch_size=16, progress=False).as_arrays()
+def test_fit_in_two_calls_equals_one_call(make_trainer, sampler):
+    once = make_trainer().fit(sampler, steps=20, batch_size=16, progress=False).as_arrays()
     trainer = make_trainer()
-    trainer.fit(SAMPLER, steps=8, batch_size=16, progress=False)
-    twice = trainer.fit(SAMPLER, steps=20, batch_size=16, progress=False).as_arrays()
+    trainer.fit(sampler, steps=8, batch_size=16, progress=False)
+    twice = trainer.fit(sampler, steps=20, batch_size=16, progress=False).as_arrays()
     for key in training.HISTORY_KEYS:
         np.testing.assert_array_equal(once[key], twice[key])
 
@@ -137,17 +121,17 @@ def test_history_json_round_trip():
     assert again.d_fake == [0.4]
 
 
-def test_minimax_loss_and_progress_bar_with_losses(capsys):
-    history = make_trainer(objective="minimax").fit(SAMPLER, steps=10, batch_size=16, progress=True)
+def test_minimax_loss_and_progress_bar_with_losses(make_trainer, sampler, capsys):
+    history = make_trainer(objective="minimax").fit(sampler, steps=10, batch_size=16, progress=True)
     # The minimax G loss is E[log(1 - D(G(z)))] <= 0; the bar (on stderr) shows both losses.
     assert np.all(history.as_arrays()["g_loss"] <= 0)
     err = capsys.readouterr().err
     assert "d_loss=" in err and "g_loss=" in err and "10/10" in err
 
 
-def test_non_finite_loss_stops_training_with_the_step():
+def test_non_finite_loss_stops_training_with_the_step(make_trainer, sampler):
     def poisoned(n, rng):
-        x = SAMPLER(n, rng)
+        x = sampler(n, rng)
         x[0, 0] = np.nan
         return x
 
@@ -169,26 +153,26 @@ def test_non_finite_loss_stops_training_with_the_step():
         ({"objective": "wasserstein_gp"}, {}, "wasserstein_gp"),
     ],
 )
-def test_bad_hyperparameters_raise_before_training(kwargs, fit_kwargs, message):
+def test_bad_hyperparameters_raise_before_training(make_trainer, sampler, kwargs, fit_kwargs, message):
     with pytest.raises(ValueError, match=message):
         trainer = make_trainer(**kwargs)
-        trainer.fit(SAMPLER, **{"steps": 3, "batch_size": 8, "progress": False, **fit_kwargs})
+        trainer.fit(sampler, **{"steps": 3, "batch_size": 8, "progress": False, **fit_kwargs})
 
 
-def test_non_integer_counts_are_a_type_error():
+def test_non_integer_counts_are_a_type_error(make_trainer, sampler):
     with pytest.raises(TypeError, match="steps must be an integer"):
-        make_trainer().fit(SAMPLER, steps=2.5, batch_size=8, progress=False)
+        make_trainer().fit(sampler, steps=2.5, batch_size=8, progress=False)
     with pytest.raises(TypeError, match="steps_per_call must be an integer"):
-        make_trainer().fit(SAMPLER, steps=2, batch_size=8, progress=False, steps_per_call=True)
+        make_trainer().fit(sampler, steps=2, batch_size=8, progress=False, steps_per_call=True)
 
 
-def test_shared_optimizer_is_refused():
+def test_shared_optimizer_is_refused(make_trainer):
     adam = keras.optimizers.Adam(1e-3)
     with pytest.raises(ValueError, match="same object"):
         make_trainer(generator_optimizer=adam, discriminator_optimizer=adam)
 
 
-def test_mismatched_shapes_are_refused():
+def test_mismatched_shapes_are_refused(make_trainer):
     keras.utils.set_random_seed(0)
     with pytest.raises(ValueError, match=r"output shape \(2,\) does not match the discriminator's input shape \(1,\)"):
         training.GANTrainer(
@@ -206,8 +190,8 @@ def test_mismatched_shapes_are_refused():
         )
 
 
-def test_bad_datasets_are_refused():
-    array = SAMPLER(100, np.random.default_rng(0))
+def test_bad_datasets_are_refused(make_trainer, sampler):
+    array = sampler(100, np.random.default_rng(0))
     ragged = tf.data.Dataset.from_tensor_slices(array).batch(16)  # last batch has 4 rows
     with pytest.raises(ValueError, match="a data batch has 4 rows at step 6"):
         make_trainer().fit(ragged, steps=10, batch_size=16, progress=False)

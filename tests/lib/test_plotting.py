@@ -1,10 +1,7 @@
 """gan_lib.plotting: the book style and the shared plots."""
 
-import re
-from pathlib import Path
 
 import matplotlib as mpl
-import nbformat
 import numpy as np
 import pytest
 from matplotlib import pyplot as plt
@@ -120,29 +117,3 @@ def test_the_shared_plots_keep_the_minimum_font():
     plotting.density_and_discriminator(ax, x, np.exp(-x**2), np.exp(-x**2), 0.5 + 0 * x, "t")
     assert plotting.smallest_font_pt(fig) >= plotting.MIN_FONT_PT
     plt.close(fig)
-
-
-CHAPTER_CODE = [
-    (path.name, cell.source)
-    for path in sorted(Path(__file__).resolve().parents[1].glob("chapters/*.ipynb"))
-    for cell in nbformat.read(path, as_version=4).cells
-    if cell.cell_type == "code"
-]
-
-
-# Chapters whose refit to the column is still under way, with who does it.
-PENDING_FIGURES: dict[str, str] = {}
-
-
-@pytest.mark.parametrize("name", sorted({name for name, _ in CHAPTER_CODE}))
-def test_chapters_size_figures_for_the_column(name):
-    """Literal figure widths fit the column and no text is set below MIN_FONT_PT
-    (computed widths are checked on the rendered page by the browser suite)."""
-    if name in PENDING_FIGURES:
-        pytest.skip(PENDING_FIGURES[name])
-    code = "\n".join(source for chapter, source in CHAPTER_CODE if chapter == name)
-    for width in re.findall(r"figsize=\(\s*(\d+(?:\.\d+)?)\s*,", code):
-        assert float(width) <= plotting.COLUMN_WIDTH_IN, f"{name}: figsize width {width} in"
-    small = re.findall(r"(?:fontsize=|set_fontsize\(|labelsize=)\s*(\d+(?:\.\d+)?)", code)
-    assert all(float(s) >= plotting.MIN_FONT_PT for s in small), f"{name}: font sizes {small}"
-    assert not re.search(r"fontsize=[\"'](xx?-small|small)[\"']", code), f"{name}: small font"
