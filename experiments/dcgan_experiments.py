@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gan_lib import config
+from gan_lib import config, sampling
 from gan_lib.images import conditional, dcgan, digit_metrics, mnist, self_conditioned, truncation
 
 OUTPUT = Path(__file__).resolve().parent / "results" / "dcgan_experiments.json"
@@ -117,9 +117,9 @@ def run(name: str, recipe: dcgan.Recipe, digits, steps: int, eval_every: int, se
     # the models judged, built once: they share the trainer's layers, so they follow its weights
     raw = sampler(trainer.generator)
     ema = None if trainer.ema_generator is None else sampler(trainer.ema_generator)
-    sampling = raw if ema is None else ema  # trainer.sampling_generator's counterpart
+    final_generator = raw if ema is None else ema  # trainer.sampling_generator's counterpart
     noise_dim = raw.input_shape[-1]  # one more than recipe.noise_dim when self-conditioned
-    noise = np.random.default_rng(seed + 1).standard_normal((2000, noise_dim), dtype=np.float32)
+    noise = sampling.noise(2000, noise_dim, seed + 1)
     curve, evaluating = [], [0.0]
 
     def evaluate(trainer, step):
@@ -147,15 +147,15 @@ def run(name: str, recipe: dcgan.Recipe, digits, steps: int, eval_every: int, se
                 callback_every=eval_every if decay is None else 10, progress=False, max_seconds=budget_seconds)
     steps = trainer.step
     seconds = time.perf_counter() - start - evaluating[0]
-    final_noise = np.random.default_rng(seed + 2).standard_normal((10_000, noise_dim), dtype=np.float32)
+    final_noise = sampling.noise(10_000, noise_dim, seed + 2)
     if samples_dir is not None:
-        np.save(Path(samples_dir) / f"{name}.npy", np.asarray(sampling(final_noise[:64], training=False)))
+        np.save(Path(samples_dir) / f"{name}.npy", np.asarray(final_generator(final_noise[:64], training=False)))
     final = {"raw": judge(raw, final_noise, digits.images)}
     if ema is not None:
         final["ema"] = judge(ema, final_noise, digits.images)
     if thresholds:
         final["truncated"] = {
-            str(c): judge(sampling, truncation.truncated_noise(10_000, noise_dim, c, seed + 2), digits.images)
+            str(c): judge(final_generator, truncation.truncated_noise(10_000, noise_dim, c, seed + 2), digits.images)
             for c in thresholds}
     record = {"cluster_purity": self_conditioned.cluster_purity(labels, digits.labels)} if self_conditioning else {}
     return {

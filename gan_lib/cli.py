@@ -162,18 +162,17 @@ def _sample(generator, n: int, noise_dim: int, seed: int, labels=None, truncatio
     (``gan_lib.images.truncation``), except, with ``cluster_coordinate``, the first one,
     which picks a self-conditioned generator's cluster and stays N(0, 1) so that every
     cluster keeps its share."""
-    import numpy as np
+    from gan_lib import sampling
 
     if truncation is None:
-        z = np.random.default_rng(seed).standard_normal((n, noise_dim), dtype=np.float32)
+        z = sampling.noise(n, noise_dim, seed)
     else:
         from gan_lib.images.truncation import truncated_noise
 
         z = truncated_noise(n, noise_dim, truncation, seed)
         if cluster_coordinate:
-            z[:, 0] = np.random.default_rng(seed).standard_normal(n, dtype=np.float32)
-    inputs = z if labels is None else [z, np.asarray(labels, dtype=np.int32)]
-    return np.asarray(generator.predict(inputs, batch_size=500, verbose=0), dtype=np.float32)
+            z[:, 0] = sampling.noise(n, 1, seed)[:, 0]
+    return sampling.sample(generator, z, labels, batch_size=500)
 
 
 def grid_labels(n: int, classes: int = 10):
