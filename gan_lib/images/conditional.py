@@ -25,6 +25,7 @@ Both networks use only built-in Keras layers, so a saved generator loads anywher
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import ClassVar
 
 from tensorflow import keras
 
@@ -95,11 +96,21 @@ def discriminator(width: int = 64, dropout: float = 0.3, depth: int = 3, label_m
 
 @dataclass(frozen=True)
 class ConditionalRecipe(dcgan.Recipe):
-    """A :class:`gan_lib.images.dcgan.Recipe` plus how the label enters the networks."""
+    """A :class:`gan_lib.images.dcgan.Recipe` plus how the label enters the networks. It
+    trains on the digits' labels and is sampled by label."""
 
+    conditional: ClassVar[bool] = True
     label_mode: str = "projection"
     embed_dim: int = 16
     classes: int = NUM_CLASSES
+
+    def build_trainer(self, seed: int = 0, **options):
+        """The seeded conditional trainer of this recipe: :func:`make_trainer`."""
+        return make_trainer(self, seed, **options)
+
+    def training_labels(self, digits, seed: int = 0):
+        """The digits' own labels."""
+        return digits.labels
 
 
 # Chapter 10's recipe (and `gan-book train conditional`'s): chapter 6's book recipe with
@@ -120,7 +131,7 @@ def build_models(recipe: ConditionalRecipe = BOOK_RECIPE) -> tuple[keras.Model, 
 
 
 def make_trainer(recipe: ConditionalRecipe = BOOK_RECIPE, seed: int = 0, strategy=None, jit_compile: bool = False,
-                 precision: str | None = None):
+                 precision: str | None = None, **trainer_options):
     """Build G(z, y) and D(x, y) (seeded) and a conditional ``GANTrainer`` for ``recipe``:
     its data are ``(images, labels)`` pairs; it calls G on ``[z, y]`` and D on ``[x, y]``.
     Everything else is ``gan_lib.images.dcgan.make_trainer``."""
@@ -128,5 +139,5 @@ def make_trainer(recipe: ConditionalRecipe = BOOK_RECIPE, seed: int = 0, strateg
         raise TypeError(f"recipe must be a ConditionalRecipe; got {type(recipe).__name__}")
     return dcgan.make_trainer(
         recipe, seed, strategy, jit_compile, build=build_models, precision=precision,
-        num_classes=recipe.classes,
+        num_classes=recipe.classes, **trainer_options,
     )

@@ -22,6 +22,7 @@ names the expected shape, instead of a deep Keras error from inside a layer.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import ClassVar
 
 import numpy as np
 from tensorflow import keras
@@ -228,7 +229,17 @@ class Recipe:
     ``"hinge"``, ``"wasserstein"``, ...) with its default options; ``r1_weight > 0`` adds the R1 penalty with that gamma
     (``gan_lib.losses.r1_penalty``); ``d_spectral_norm`` wraps D's layers in spectral
     normalization; ``beta_2`` is both optimizers' second-moment decay.
+
+    A recipe also knows how it trains and samples, so that a caller (the command line,
+    the experiments) holds no branch per kind of recipe: :meth:`build_trainer` makes its
+    trainer, :meth:`training_labels` the labels it trains on (none here), and
+    :meth:`sampling_model` the model to sample from. ``conditional`` says whether samples
+    are asked for by label; ``cluster_coordinate`` whether the sampling model's first
+    noise coordinate picks a cluster (``gan_lib.images.self_conditioned``).
     """
+
+    conditional: ClassVar[bool] = False
+    cluster_coordinate: ClassVar[bool] = False
 
     noise_dim: int = 64
     g_width: int = 64
@@ -252,6 +263,25 @@ class Recipe:
 
     def replace(self, **changes) -> Recipe:
         return type(self)(**{**asdict(self), **changes})
+
+    def build_trainer(self, seed: int = 0, **options):
+        """The seeded trainer of this recipe: :func:`make_trainer` (``options``: its
+        ``strategy``, ``jit_compile``, ``precision`` and GANTrainer options)."""
+        return make_trainer(self, seed, **options)
+
+    def training_labels(self, digits, seed: int = 0):
+        """The labels this recipe trains on, one per image of ``digits`` (an
+        ``gan_lib.images.mnist.Digits``): none, it is unconditional."""
+        return None
+
+    def sampling_model(self, generator, labels=None):
+        """The model to sample from, given the trained (EMA) ``generator`` and the training
+        labels: the generator itself."""
+        return generator
+
+    def label_summary(self, labels, digits) -> dict:
+        """What a run record says about the training labels: nothing here."""
+        return {}
 
 
 # Chapter 6's recipe (and `make bench`'s), chosen from measurements of experiments/dcgan_experiments.py

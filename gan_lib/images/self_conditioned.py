@@ -21,6 +21,7 @@ exactly), and the other coordinates are ``G``'s noise.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import ClassVar
 
 import numpy as np
 from tensorflow import keras
@@ -99,7 +100,26 @@ def unconditional_generator(generator: keras.Model, shares, name: str = "self_co
 @dataclass(frozen=True)
 class SelfConditionedRecipe(conditional.ConditionalRecipe):
     """Chapter 10's conditional recipe trained on ``classes`` k-means clusters instead of the
-    digit labels."""
+    digit labels, and sampled as an unconditional model (:func:`unconditional_generator`)."""
+
+    conditional: ClassVar[bool] = False
+    cluster_coordinate: ClassVar[bool] = True
+
+    def training_labels(self, digits, seed: int = 0):
+        """k-means clusters of the pixels (:func:`cluster_labels`): the same for the same
+        data and seed, so a resumed run keeps its clusters."""
+        return cluster_labels(digits.images, self.classes, seed)
+
+    def sampling_model(self, generator, labels=None):
+        """The unconditional generator ``p_g(x) = sum_c pi_c p_g(x | c)`` with the clusters'
+        shares ``pi_c`` in ``labels``."""
+        return unconditional_generator(generator, cluster_shares(labels, self.classes))
+
+    def label_summary(self, labels, digits) -> dict:
+        """The clusters, their shares and their purity against the digits' labels."""
+        shares = cluster_shares(labels, self.classes)
+        return {"clusters": self.classes, "cluster_shares": [round(float(s), 6) for s in shares],
+                "cluster_purity": cluster_purity(labels, digits.labels)}
 
 
 # Chapter 6's recipe, self-conditioned on 20 pixel clusters: at five minutes it beat 10 clusters
