@@ -142,13 +142,9 @@ def detected_precision() -> tuple[str, str]:
     * CUDA GPU of compute capability >= 7.0 (tensor cores): ``mixed_float16``, which
       Keras pairs with loss scaling (``LossScaleOptimizer``);
     * CPU with AMX (``amx_bf16``, Intel Sapphire Rapids and later): ``mixed_bfloat16``;
-    * everything else, CPUs with AVX512-BF16 but no AMX included: ``float32``.
-      ``experiments/bench_precision.py`` measured chapter 6's DCGAN (book recipe, batch
-      64, 600 steps, seeds 0 and 1, interleaved) on a 2-core AMD EPYC with AVX512-BF16
-      but no AMX: 147 images/s under ``mixed_bfloat16`` against 143 under float32
-      (1.02x, within the noise of a shared machine at load 7-8) at equal classifier
-      scores (5.86/5.79 against 5.85/5.83). bfloat16 does not pay there, so such CPUs
-      keep float32; bfloat16 is chosen only where matrix units (AMX, TPU) make it pay.
+    * everything else, CPUs with AVX512-BF16 but no AMX included: ``float32``
+      (bfloat16 did not pay on such a CPU: see
+      ``experiments/results/design_measurements.md``).
     """
     import tensorflow as tf
 

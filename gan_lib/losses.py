@@ -21,7 +21,7 @@ float32; real and fake logits of different float dtypes are both cast to the wid
 
 **Names.** Every loss function is called ``<game>_<player>_loss``: ``<game>`` is the name
 under which :data:`GAMES` registers the game (``minimax``, ``non_saturating``, ``f_gan``,
-``wasserstein``, ``hinge``), ``<player>`` is ``generator``, ``discriminator`` or, where
+``wasserstein``, ``hinge``, ``lsgan``), ``<player>`` is ``generator``, ``discriminator`` or, where
 the game's paper calls D a critic (f-GAN's variational function, WGAN), ``critic``. The
 minimax and the non-saturating game differ only in G's loss; D's loss is the minimax
 game's in both (Goodfellow 2016, Sec. 3.2.3), so there is one

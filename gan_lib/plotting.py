@@ -47,6 +47,14 @@ STYLE = {
 }
 
 
+def use_book_style() -> None:
+    """Apply the book's matplotlib style (called once by every chapter through gan_lib.plotting)."""
+    mpl.rcParams.update(STYLE)
+
+
+use_book_style()  # importing gan_lib.plotting sets the style
+
+
 def smallest_font_pt(fig) -> float:
     """The smallest font size (points) among the visible, non-empty texts of ``fig``."""
     sizes = [
@@ -55,11 +63,6 @@ def smallest_font_pt(fig) -> float:
         if text.get_visible() and getattr(text, "get_text", lambda: "")()
     ]
     return min(sizes, default=float("inf"))
-
-
-def use_book_style() -> None:
-    """Apply the book's matplotlib style (called once by every chapter through gan_lib.plotting)."""
-    mpl.rcParams.update(STYLE)
 
 
 def reference_line(ax, value: float, label: str, axis: str = "y") -> None:
@@ -102,8 +105,6 @@ def density_histogram(ax, samples, bins: int = 100, limits=None, color: str = CO
     ax.stairs(heights, edges, fill=True, color=color, alpha=alpha, label=label)
     return heights, edges
 
-
-use_book_style()
 
 
 def animation_html(fig, update, frames: int, interval: int = 200) -> str:

@@ -147,10 +147,9 @@ class GANTrainer:
         Optional ``tf.distribute`` strategy; build the models and optimizers inside
         ``strategy.scope()``. Each replica gets an equal slice of every batch.
     jit_compile:
-        Compile the training calls with XLA. Off by default: ``experiments/bench_train_step.py``
-        measured XLA at 0.7x to 1.0x the speed of plain ``tf.function`` for the toy GANs on
-        CPU (2 shared cores, TF 2.21), never faster; try it on a GPU, where fusing kernels
-        can pay off. Not with a strategy.
+        Compile the training calls with XLA. Off by default: it was not faster for the toy
+        GANs on CPU (``experiments/results/design_measurements.md``); try it on a GPU.
+        Not with a strategy.
     seed:
         Seed of all data and noise sampling: step t's draws depend on (seed, t) only.
     ema_decay:
@@ -211,8 +210,8 @@ class GANTrainer:
         _check_learning_rate("generator_optimizer", generator_optimizer)
         _check_learning_rate("discriminator_optimizer", discriminator_optimizer)
         self._check_shapes(generator, discriminator)
-        if ema_decay is not None and not 0.0 < ema_decay < 1.0:
-            raise ValueError(f"ema_decay must be in (0, 1) or None; got {ema_decay!r}")
+        if ema_decay is not None:
+            ema_decay = validation.check_number("ema_decay", ema_decay, greater_than=0, less_than=1)
         if augment is not None and not callable(augment):
             raise TypeError(f"augment must be a function augment(images, seed); got {augment!r}")
         self.ema_decay = ema_decay
@@ -418,8 +417,8 @@ class GANTrainer:
                 f"batch_size={batch_size} must be divisible by the "
                 f"{self.strategy.num_replicas_in_sync} replicas of the strategy"
             )
-        if max_seconds is not None and not max_seconds > 0:
-            raise ValueError(f"max_seconds must be positive or None; got {max_seconds!r}")
+        if max_seconds is not None:
+            max_seconds = validation.check_number("max_seconds", max_seconds, greater_than=0)
         deadline = math.inf if max_seconds is None else time.perf_counter() + max_seconds
         manager = self._restore(checkpoint_dir) if checkpoint_dir is not None else None
         source = training_data.source(data, seed=self.seed, step=self.step, d_steps=self.d_steps,

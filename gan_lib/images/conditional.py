@@ -31,7 +31,7 @@ from tensorflow import keras
 
 from gan_lib.images import dcgan
 from gan_lib.images.mnist import IMAGE_SHAPE, NUM_CLASSES
-from gan_lib.validation import check_integer
+from gan_lib.validation import check_integer, check_number
 
 LABEL_MODES = ("concat", "projection")
 
@@ -70,10 +70,9 @@ def discriminator(width: int = 64, dropout: float = 0.3, depth: int = 3, label_m
         check_integer(name, value, at_least=1)
     if label_mode not in LABEL_MODES:
         raise ValueError(f"label_mode must be one of {LABEL_MODES}; got {label_mode!r}")
-    if depth not in (2, 3):
+    if check_integer("depth", depth) not in (2, 3):
         raise ValueError(f"depth must be 2 or 3 strided convolutions; got {depth!r}")
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout must be in [0, 1); got {dropout!r}")
+    check_number("dropout", dropout, at_least=0, less_than=1)
     layers = keras.layers
     f32 = {"dtype": "float32"}  # the logit in float32 under a mixed policy
     x = keras.Input(IMAGE_SHAPE, name="image")
