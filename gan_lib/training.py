@@ -13,9 +13,11 @@ for bit. (With a ``tf.data.Dataset`` the batches come from the dataset: step ``t
 its batches ``t*k ... t*k + k - 1``, so a resumed run is exact when the dataset's order
 is deterministic, e.g. ``shuffle(..., seed=...)``.) See ``gan_lib.training_data``.
 
-Between calls, on the host: the history (one entry per step), the NaN guard (a call stops
-after a step with a non-finite loss, which the error names), callbacks and checkpoints
-(calls end at their intervals), the progress bar and the time budget.
+Between calls, on the host: the history (one entry per step, ``gan_lib.history``), the NaN
+guard (a call stops after a step with a non-finite loss, which the error names), callbacks
+and checkpoints (``gan_lib.checkpoints``; calls end at their intervals), the progress bar
+and the time budget. Each step's data and noise are drawn by
+``gan_lib.training_data.draw_step``.
 
 Typical use::
 
@@ -29,64 +31,19 @@ Typical use::
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 import sys
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
 from tqdm import tqdm
 
-from gan_lib import losses, training_data, validation
-from gan_lib.train_step import DATA, NOISE, UPDATES, Players, noise_batches, step_seed, update_ema
-
-HISTORY_KEYS = ("d_loss", "g_loss", "d_real", "d_fake", "d_penalty")
-
-
-@dataclass
-class History:
-    """Per-step record: losses and mean discriminator outputs on real and fake batches.
-
-    All values are those of the step's last discriminator update and its generator
-    update. ``d_loss`` is the loss D descended: its objective's loss plus the penalty
-    (for the cross-entropy game the BCE, = -V per term, log 4 at equilibrium);
-    ``d_penalty`` is the penalty alone (0 without one); ``g_loss`` the generator's loss.
-    ``d_real`` and ``d_fake`` are D's mean output on the real and the fake batch: the mean
-    ``D(x) = sigmoid(l)`` and ``D(G(z))`` (both 1/2 at equilibrium) when the objective's
-    ``probability_outputs`` is true, else (critics) the mean raw output ``l``.
-    """
-
-    d_loss: list[float] = field(default_factory=list)
-    g_loss: list[float] = field(default_factory=list)
-    d_real: list[float] = field(default_factory=list)
-    d_fake: list[float] = field(default_factory=list)
-    d_penalty: list[float] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.d_loss)
-
-    def extend(self, records: np.ndarray) -> None:
-        """Append steps: ``records[s]`` holds step s's values in ``HISTORY_KEYS`` order."""
-        for column, key in enumerate(HISTORY_KEYS):
-            getattr(self, key).extend(float(v) for v in records[:, column])
-
-    def truncate(self, steps: int) -> None:
-        for key in HISTORY_KEYS:
-            del getattr(self, key)[steps:]
-
-    def as_arrays(self) -> dict[str, np.ndarray]:
-        return {key: np.asarray(getattr(self, key)) for key in HISTORY_KEYS}
-
-    def to_json(self) -> str:
-        return json.dumps({key: getattr(self, key) for key in HISTORY_KEYS})
-
-    @classmethod
-    def from_json(cls, text: str) -> History:
-        return cls(**json.loads(text))
+from gan_lib import checkpoints, losses, training_data, validation
+from gan_lib.history import HISTORY_KEYS, History
+from gan_lib.train_step import UPDATES, Players, noise_batches, update_ema
 
 
 class NonFiniteLossError(FloatingPointError):
@@ -242,6 +199,7 @@ class GANTrainer:
                                discriminator_optimizer, self.objective, augment)
         self._compiled = {}
         self._seconds_per_step = None
+        self._checkpoint = None
 
     @staticmethod
     def _objective(objective) -> losses.Objective:
@@ -295,16 +253,9 @@ class GANTrainer:
 
         Under a strategy this runs on every replica: each draws the whole batch (the
         same numbers) and trains on its own slice of it."""
-        k, batch_size = self.d_steps, source.batch_size
-        real, labels = [], []
-        for i in range(k):
-            x, y = source.batch(inputs, row, i, step_seed(self.seed, t, DATA, i))
-            real.append(x)
-            labels.append(y)
-        noise = [
-            tf.random.stateless_normal((batch_size, self.noise_dim), step_seed(self.seed, t, NOISE, j))
-            for j in range(noise_batches(self.update, k))
-        ]
+        real, labels, noise = training_data.draw_step(
+            source, inputs, row, self.seed, t, self.d_steps, noise_batches(self.update, self.d_steps), self.noise_dim)
+        batch_size = source.batch_size
         labels = None if self.num_classes is None else labels
         replicas = 1 if self.strategy is None else self.strategy.num_replicas_in_sync
         if replicas > 1:
@@ -420,7 +371,7 @@ class GANTrainer:
         if max_seconds is not None:
             max_seconds = validation.check_number("max_seconds", max_seconds, greater_than=0)
         deadline = math.inf if max_seconds is None else time.perf_counter() + max_seconds
-        manager = self._restore(checkpoint_dir) if checkpoint_dir is not None else None
+        manager = checkpoints.restore(self, checkpoint_dir) if checkpoint_dir is not None else None
         source = training_data.source(data, seed=self.seed, step=self.step, d_steps=self.d_steps,
                                       batch_size=batch_size, num_classes=self.num_classes)
         d_in = tuple(self.discriminator.inputs[0].shape[1:])
@@ -445,14 +396,14 @@ class GANTrainer:
                 bar.set_postfix(d_loss=f"{self.history.d_loss[-1]:.3f}",
                                 g_loss=f"{self.history.g_loss[-1]:.3f}")
                 if manager is not None and self.step % checkpoint_every == 0:
-                    self._save(manager)
+                    checkpoints.save(self, manager)
                 if self.step % callback_every == 0 or last:
                     for callback in callbacks:
                         callback(self, self.step)
         finally:
             bar.close()
         if manager is not None:
-            self._save(manager)
+            checkpoints.save(self, manager)
         return self.history
 
     def _record(self, records: np.ndarray) -> None:
@@ -470,33 +421,3 @@ class GANTrainer:
             )
         self.history.extend(records)
         self.step += len(records)
-
-    # ----- checkpoints -------------------------------------------------------------------
-    def _checkpoint(self):
-        if not hasattr(self, "_ckpt"):
-            self._step_variable = tf.Variable(0, dtype=tf.int64, trainable=False)
-            self._ckpt = tf.train.Checkpoint(
-                generator=self.generator,
-                discriminator=self.discriminator,
-                generator_optimizer=self.generator_optimizer,
-                discriminator_optimizer=self.discriminator_optimizer,
-                step=self._step_variable,
-                **({"ema_generator": self.ema_generator} if self.ema_generator is not None else {}),
-            )
-        return self._ckpt
-
-    def _restore(self, directory) -> tf.train.CheckpointManager:
-        directory = Path(directory)
-        manager = tf.train.CheckpointManager(self._checkpoint(), str(directory), max_to_keep=2)
-        if manager.latest_checkpoint:
-            self._checkpoint().restore(manager.latest_checkpoint).assert_existing_objects_matched()
-            self.step = int(self._step_variable.numpy())
-            history_file = Path(manager.latest_checkpoint + ".history.json")
-            self.history = History.from_json(history_file.read_text())
-            self.history.truncate(self.step)
-        return manager
-
-    def _save(self, manager: tf.train.CheckpointManager) -> None:
-        self._step_variable.assign(self.step)
-        path = manager.save(checkpoint_number=self.step)
-        Path(path + ".history.json").write_text(self.history.to_json())

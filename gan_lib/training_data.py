@@ -24,6 +24,8 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
+from gan_lib.train_step import DATA, NOISE, step_seed
+
 
 def _check_labels(labels, num_classes: int, where: str) -> np.ndarray:
     labels = np.asarray(labels)
@@ -179,3 +181,20 @@ def source(data, *, seed: int, step: int, d_steps: int, batch_size: int, num_cla
     if data.ndim == 0 or len(data) == 0:
         raise ValueError(f"data must be a non-empty array of samples; got shape {data.shape}")
     return ArraySource(data, labels, batch_size)
+
+
+def draw_step(source, inputs, row, seed, step, d_steps: int, noise_count: int, noise_dim: int):
+    """Step ``step``'s draws: ``d_steps`` real batches (with their labels; ``None`` entries
+    without) from ``source`` and ``noise_count`` batches of noise ``z ~ N(0, I)``, each from
+    its own stateless seed of ``(seed, step)`` (``gan_lib.train_step.step_seed``), so the
+    step draws the same numbers however steps are grouped into calls or resumed."""
+    real, labels = [], []
+    for i in range(d_steps):
+        x, y = source.batch(inputs, row, i, step_seed(seed, step, DATA, i))
+        real.append(x)
+        labels.append(y)
+    noise = [
+        tf.random.stateless_normal((source.batch_size, noise_dim), step_seed(seed, step, NOISE, j))
+        for j in range(noise_count)
+    ]
+    return real, labels, noise
