@@ -13,7 +13,7 @@ COLAB_STAMP := $(COLAB)/colab_like.txt
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: book test lint unit quick-book student-site browser student course sync-setup bench readers clean
+.PHONY: book test lint unit quick-book student-site browser student course sync-setup bench readers mnist-memory clean
 
 # Install everything the build and the tests use into .venv, once (again when pins change).
 $(STAMP): requirements.txt pyproject.toml
@@ -101,6 +101,11 @@ bench: $(STAMP)
 ## notebook run in each, quick mode, one line per notebook (bookbuild/reader_environments.py).
 readers: $(STAMP)
 	$(PY) -m bookbuild.reader_environments run
+
+## make mnist-memory: each chapter that loads MNIST, quick mode, on the full-size stand-in
+## (GAN_BOOK_MNIST=standin), with the kernel's peak resident memory; fails above 4 GiB.
+mnist-memory: $(STAMP)
+	$(PY) -m bookbuild.mnist_memory
 
 clean:
 	rm -rf _build .cache student course

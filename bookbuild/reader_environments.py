@@ -150,7 +150,7 @@ def execute(nb, kernel: str, folder: Path, install_url: str) -> dict:
 
 def pip_freeze(venv: Path) -> set[str]:
     done = run([venv / "bin" / "python", "-m", "pip", "freeze"], capture_output=True, text=True)
-    return set(done.stdout.split())
+    return set(done.stdout.splitlines())
 
 
 def run_environment(name: str, work: Path, repository_copy: Path, notebooks) -> list[dict]:
@@ -173,8 +173,7 @@ def run_environment(name: str, work: Path, repository_copy: Path, notebooks) -> 
         results.append({"environment": name, "notebook": label, **result})
         print(report_line(results[-1]), flush=True)
     added = pip_freeze(venv) - before
-    if name == "colab" and not all(line.startswith("gan-lib") or line.startswith("gan_lib")
-                                   for line in added):
+    if name == "colab" and not all(line.startswith(("gan-lib", "gan_lib")) for line in added):
         results.append({"environment": name, "notebook": "setup cell's %pip install",
                         "ok": False, "seconds": 0,
                         "error": f"pip changed more than gan-lib: {sorted(added)}"})
