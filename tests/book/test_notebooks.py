@@ -40,7 +40,8 @@ def test_first_code_cell_is_the_shared_setup_cell(code_cells, path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_setup_cell_installs_gan_lib_from_the_configured_repository(code_cells, path):
     url, branch = repository()
-    install = [line for line in code_cells(path)[0].source.splitlines() if "%pip install" in line]
+    lines = code_cells(path)[0].source.splitlines()
+    install = [line for line in lines if line.strip().startswith("%pip install")]
     assert len(install) == 1
     assert f"git+{url}@{branch}" in install[0]
 
