@@ -502,3 +502,48 @@ def virtual_training_criterion(p_data: Density, p_g: Density) -> float:
         return _density_times(log_pd, log_pd - log_sum) + _density_times(log_pg, log_pg - log_sum)
 
     return _quad(integrand, [p_data, p_g])
+
+
+def non_saturating_divergence(p_data: Density, p_g: Density) -> float:
+    """``KL(p_g || p_data) - 2 JS(p_data, p_g)`` in nats (quadrature): what the
+    non-saturating generator descends when its discriminator is optimal.
+
+    Arjovsky and Bottou (2017), Theorem 2.5: for a generator ``G_theta`` with density
+    ``p_theta`` and the optimal discriminator ``D*`` of ``theta_0`` held fixed,
+    ``E_z[-grad_theta log D*(G_theta(z))] = grad_theta [KL(p_theta || p_data)
+    - 2 JS(p_data, p_theta)]`` at ``theta = theta_0``. The minimax generator's
+    expected gradient there is ``grad_theta 2 JS`` instead (the derivative of ``C(G)``,
+    Goodfellow et al. 2014, Theorem 1). Not a divergence in its own right: only its
+    gradient is the game's. ``KL(p_g || p_data)`` is infinite where ``p_g`` has mass
+    that ``p_data`` lacks.
+    """
+    _check_densities(p_data=p_data, p_g=p_g)
+    return kl_divergence(p_g, p_data) - 2.0 * js_divergence(p_data, p_g)
+
+
+def non_saturating_gradient(p_data: Density, mu, sigma) -> np.ndarray:
+    """Expected gradient of the non-saturating generator loss against the optimal
+    discriminator, for the Gaussian generator ``G(z) = mu + sigma z``, ``z ~ N(0, 1)``:
+    ``E_z[-d/d(mu, sigma) log D*(G(z))]`` with ``D*`` of the current ``(mu, sigma)``
+    held fixed, as the array ``[d/d mu, d/d sigma]`` (nats per unit).
+
+    Computed by quadrature in score-function form,
+    ``integral d p_theta(x)/d theta * (-log D*(x)) dx`` with ``-log D* =
+    log(1 + p_g/p_data)``, ``d p/d mu = p (x - mu)/sigma^2`` and
+    ``d p/d sigma = p ((x - mu)^2/sigma^3 - 1/sigma)``. By Arjovsky and Bottou (2017),
+    Theorem 2.5, it equals the gradient of ``non_saturating_divergence``.
+    """
+    _check_densities(p_data=p_data)
+    mu = check_number("mu", mu)
+    sigma = check_number("sigma", sigma, greater_than=0)
+    p_g = Gaussian(mu, sigma)
+
+    def minus_log_d_star(x):
+        return np.logaddexp(0.0, p_g.logpdf(x) - p_data.logpdf(x))
+
+    def weighted(score):
+        return _quad(lambda x: p_g.pdf(x) * score(x) * minus_log_d_star(x), [p_data, p_g])
+
+    d_mu = weighted(lambda x: (x - mu) / sigma**2)
+    d_sigma = weighted(lambda x: (x - mu) ** 2 / sigma**3 - 1.0 / sigma)
+    return np.array([d_mu, d_sigma])
