@@ -1,4 +1,5 @@
-"""Solutions stay hidden until the reader opens them (issue 16, item 1), in headless Chromium.
+"""Solutions stay hidden until the reader opens them (issue 16, item 1), in headless Chromium;
+the reader sees no grading marks (issue 31, item 5).
 
 For every chapter, the lines of its autograded solutions (those that appear nowhere in the
 student edition, so they can only come from a solution) must not be in the page's visible
@@ -39,3 +40,22 @@ def test_no_solution_code_is_visible_until_its_dropdown_opens(book_page, path: P
     after = page.evaluate(VISIBLE_TEXT)
     missing = [line for line in lines if line not in after]
     assert not missing, f"{path.name}: solution code not shown once opened: {missing}"
+
+
+GRADING_MARKS = ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "Autograded check", "Your answer:")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_the_reader_sees_no_grading_marks(book_page, path: Path):
+    """nbgrader's marks stay in the notebooks and out of the reader's page, solutions open
+    (bookbuild.reader_pages), while the notebook has them (else this test checks nothing)."""
+    source = "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
+    in_notebook = [mark for mark in GRADING_MARKS if mark in source]
+    assert in_notebook, f"{path.name}: no grading mark in the notebook"
+    page = book_page.open(f"chapters/{path.stem}.html")
+    for solution in page.locator("main .solution").all():
+        solution.locator("button.toggle-button").first.click()
+    page.wait_for_timeout(300)
+    text = page.evaluate(VISIBLE_TEXT)
+    shown = [mark for mark in in_notebook if mark in text]
+    assert not shown, f"{path.name}: the reader's page shows {shown}"
