@@ -98,8 +98,10 @@ def drop_font_awesome_link(app, doctree) -> None:
 
 
 def _script_key(script) -> tuple:
+    # An inline script is added once with the file name None and once with "" (Sphinx 7.4
+    # re-adds the registry's scripts with `filename or ""`), so the two do not compare equal.
     attributes = getattr(script, "attributes", {})
-    return (getattr(script, "filename", str(script)), tuple(sorted(attributes.items())))
+    return (getattr(script, "filename", script) or "", tuple(sorted(attributes.items())))
 
 
 def keep_each_script_once(app, pagename, templatename, context, doctree) -> None:

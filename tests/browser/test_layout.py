@@ -1,17 +1,17 @@
-"""Does every page fit a reader's screen? (issue 16)
+"""Does every page fit a reader's screen? (issues 16 and 31)
 
 Each page of the quick-mode book is opened once at 1280x900 and once at a phone's
 390x844, with every solution dropdown opened, as a reader who checks an answer opens it.
 At 1280 px nothing in the main column scrolls sideways (code, printed output, animations,
-the solutions' content included) except a table or a formula in its own scroll box, every
-figure's smallest text renders at 9 px or more, and chapter pages show no development
-output. At both widths the page itself never scrolls sideways, no word or number in a
-table cell is broken across lines (issue 31), and everything in the column is inside it or
-inside a box that scrolls and shows that it does (its content fades out at the edge with
-more to see; ``_static/scroll-cues.js``). On the phone, every formula passes that test and
-every animation's frame and controls are on the screen. Search snippets show no raw TeX.
-Both views are saved, solutions open, as full-page screenshots: ``<page>.solutions.png``
-(1280 px) and ``<page>.phone.png`` (390 px).
+the solutions' content included) except a table or a formula in its own scroll box, and
+chapter pages show no development output. At both widths the page has one search box and
+never scrolls sideways, no word or number in a table cell is broken across lines, every
+figure's smallest text renders at 9 px or more, and everything in the column is inside it
+or inside a box that scrolls and shows that it does (its content fades out at the edge
+with more to see; ``_static/scroll-cues.js``). On the phone, every formula passes that test
+and every animation's frame and controls are on the screen. Search snippets show no raw
+TeX. Both views are saved, solutions open, as full-page screenshots:
+``<page>.solutions.png`` (1280 px) and ``<page>.phone.png`` (390 px).
 
 The figure rule: ``gan_lib.plotting`` sets no font below ``MIN_FONT_PT`` points and saves
 figures at ``DPI`` dots per inch (tests/test_plotting.py checks that the chapters keep
@@ -85,7 +85,12 @@ HELPERS = """
     }
     return broken;
   };
-  const page = {width: document.documentElement.scrollWidth, viewport: window.innerWidth};
+  const page = {width: document.documentElement.scrollWidth, viewport: window.innerWidth,
+    // Search fields and buttons a reader sees (the theme keeps others hidden for other widths).
+    search: Array.from(document.querySelectorAll('.search-button__button, form.bd-search'))
+      .filter(e => e.checkVisibility({visibilityProperty: true}) &&
+                   e.getBoundingClientRect().width > 0)
+      .map(e => describe(e))};
   const tableWords = Array.from(main.querySelectorAll('table td, table th'))
     .filter(c => c.offsetParent !== null)
     .flatMap(c => brokenWords(c).map(w => `${JSON.stringify(w)} in ` +
@@ -188,6 +193,13 @@ def test_the_page_never_scrolls_sideways(layout, path, phone):
 
 @pytest.mark.parametrize("phone", [False, True], ids=["1280", "390"])
 @pytest.mark.parametrize("path", PAGES)
+def test_one_search_box(layout, path, phone):
+    search = layout(path, phone=phone)["page"]["search"]
+    assert len(search) == 1, f"{path}: {len(search)} search boxes: {search}"
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["1280", "390"])
+@pytest.mark.parametrize("path", PAGES)
 def test_table_cells_keep_their_words_whole(layout, path, phone):
     broken = layout(path, phone=phone)["tableWords"]
     assert not broken, f"{path}: words split across lines in table cells:\n" + "\n".join(
@@ -205,13 +217,14 @@ def test_formulas_fit_a_phone_or_scroll_in_a_box_that_shows_it(layout, path):
     )
 
 
+@pytest.mark.parametrize("phone", [False, True], ids=["1280", "390"])
 @pytest.mark.parametrize("path", PAGES)
-def test_figure_text_renders_at_9_px_or_more(layout, path):
+def test_figure_text_renders_at_9_px_or_more(layout, path, phone):
     natural_px = plotting.MIN_FONT_PT * plotting.DPI / 72
     small = [
         f"{f['src']}: {f['natural']} px shown at {f['rendered']:.0f} px, so its "
         f"{plotting.MIN_FONT_PT} pt text is {natural_px * f['rendered'] / f['natural']:.1f} px"
-        for f in layout(path)["figures"]
+        for f in layout(path, phone=phone)["figures"]
         if natural_px * f["rendered"] / f["natural"] < MIN_TEXT_PX
     ]
     assert not small, f"{path}: figures shrunk below readable text:\n" + "\n".join(small)
