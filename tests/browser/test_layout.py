@@ -39,9 +39,13 @@ DEVELOPMENT_WORDS = ("MISSED", "target:", "load average", "Downloading data from
 # a hyphen, a dash or a slash may end a line).
 HELPERS = """
   const main = document.querySelector('main') || document.body;
-  const column = (document.querySelector('article.bd-article') || main).getBoundingClientRect();
+  // The page's own content: main also holds the sidebar with the page's table of contents.
+  const article = document.querySelector('article.bd-article') || main;
+  const column = article.getBoundingClientRect();
+  // Cut by code points: a formula's text has letters outside the BMP (U+1D465 for x).
+  const cut = (text, n) => Array.from(text.trim()).slice(0, n).join('').replace(/\\s+/g, ' ');
   const describe = e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}: ` +
-      (e.innerText || e.getAttribute('src') || '').trim().slice(0, 70).replace(/\\s+/g, ' ');
+      cut(e.innerText || e.getAttribute('src') || '', 70);
   const inColumn = r => r.left >= column.left - 1 && r.right <= column.right + 1;
   const overflows = e => e.scrollWidth > e.clientWidth + 1;
   const showsItScrolls = e => {
@@ -54,7 +58,7 @@ HELPERS = """
       return `${describe(e)}: scrolls (${e.scrollWidth} px of content in ${e.clientWidth} px) ` +
           'and does not show that it does';
     if (inColumn(e.getBoundingClientRect())) return null;
-    for (let box = e.parentElement; box && box !== main.parentElement; box = box.parentElement) {
+    for (let box = e.parentElement; box && box !== article.parentElement; box = box.parentElement) {
       const style = getComputedStyle(box);
       if (style.overflowX === 'visible' || !overflows(box)) continue;
       if (!['auto', 'scroll'].includes(style.overflowX))
@@ -73,7 +77,8 @@ HELPERS = """
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       if (node.parentElement.closest('mjx-container, .math')) continue;
-      const re = /[^\\s\\-\u2013\u2014/]+[\\-\u2013\u2014/]*/g;
+      // Chinese and Japanese text may break between any two characters: none is a word.
+      const re = /[^\\s\\-\u2013\u2014/\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\u3000-\u303f\uff00-\uffef]+[\\-\u2013\u2014/]*/gu;
       for (let m = re.exec(node.data); m; m = re.exec(node.data)) {
         const range = document.createRange();
         range.setStart(node, m.index);
@@ -91,11 +96,11 @@ HELPERS = """
       .filter(e => e.checkVisibility({visibilityProperty: true}) &&
                    e.getBoundingClientRect().width > 0)
       .map(e => describe(e))};
-  const tableWords = Array.from(main.querySelectorAll('table td, table th'))
+  const tableWords = Array.from(article.querySelectorAll('table td, table th'))
     .filter(c => c.offsetParent !== null)
     .flatMap(c => brokenWords(c).map(w => `${JSON.stringify(w)} in ` +
-        `"${c.innerText.trim().slice(0, 50).replace(/\\s+/g, ' ')}"`));
-  const figures = Array.from(main.querySelectorAll('.cell_output img, .animation img'))
+        `"${cut(c.innerText, 50)}"`));
+  const figures = Array.from(article.querySelectorAll('.cell_output img, .animation img'))
     .filter(img => img.naturalWidth > 50 && img.offsetParent !== null)
     .map(img => ({src: (img.getAttribute('src') || '').slice(0, 60), natural: img.naturalWidth,
                   rendered: img.getBoundingClientRect().width}));
@@ -107,10 +112,11 @@ LAYOUT = (
     + """
   // Code, printed output and animations fit the column at 1280 px; a table or a formula may
   // scroll in its own box (placement()).
-  const scrolls = Array.from(main.querySelectorAll('pre, .cell_output > div, .animation'))
+  const scrolls = Array.from(article.querySelectorAll(
+      'pre, .cell_output > div:not(.pst-scrollable-table-container), .animation'))
     .filter(e => e.offsetParent !== null && overflows(e))
     .map(e => `${describe(e)} (${e.scrollWidth} px of content in ${e.clientWidth} px)`);
-  const beyond = Array.from(main.querySelectorAll('pre, table, img, .animation, mjx-container'))
+  const beyond = Array.from(article.querySelectorAll('pre, table, img, .animation, mjx-container'))
     .filter(e => e.offsetParent !== null).map(placement).filter(p => p !== null);
   // What a reader reads: prose and outputs; a cell's code may name a variable `target`.
   const reading = main.cloneNode(true);
@@ -124,9 +130,9 @@ PHONE_LAYOUT = (
     "() => {"
     + HELPERS
     + """
-  const formulas = Array.from(main.querySelectorAll('mjx-container'))
+  const formulas = Array.from(article.querySelectorAll('mjx-container'))
     .filter(e => e.offsetParent !== null).map(placement).filter(p => p !== null);
-  const beyond = Array.from(main.querySelectorAll('pre, table, img, .animation'))
+  const beyond = Array.from(article.querySelectorAll('pre, table, img, .animation'))
     .filter(e => e.offsetParent !== null).map(placement).filter(p => p !== null);
   const inside = e => { const r = e.getBoundingClientRect();
                         return r.left >= -1 && r.right <= window.innerWidth + 1 && r.width > 0; };
