@@ -53,7 +53,7 @@ GRADING_RECORD = layout.ROOT / "course_grading.json"
 SYLLABUS_HEADER = "| Chapter | Learning objectives | Prerequisites | Time | Points |"
 GRADING_HEADER = (
     "| Chapter | Points (auto + written) | Blank | Solved | Longest cell, quick mode "
-    "| autograde, per submission | Load average |"
+    "| autograde, per submission | Measured on |"
 )
 HEADER_TEXT = """**Before you hand in this notebook**, choose *Kernel → Restart & Run All* (Colab:
 *Runtime → Restart and run all*) and check that it runs from top to bottom. Replace every
@@ -259,7 +259,7 @@ def grading_table() -> str:
             f"| {entry['solved_score']:g} / {auto + manual} "
             f"| {entry['longest_cell_seconds']:.0f} s "
             f"| {entry['autograde_seconds'] / entry['submissions_graded']:.0f} s "
-            f"| {entry['load_average']:.1f} ({entry['date']}) |"
+            f"| {entry['date']} |"
         )
     return "\n".join(rows)
 

@@ -64,8 +64,9 @@ def stage_sources(stage: Path, leave_out: tuple[str, ...] = ()) -> None:
     """Copy the book's sources except the notebooks into a fresh ``stage`` folder.
 
     Copies the bibliography, every root Markdown page but README and ``leave_out`` (stems),
-    and the non-notebook files of ``chapters/``, ``images/`` and ``_static/``. The caller writes
-    ``_toc.yml``, ``_config.yml`` and the notebooks.
+    the non-notebook files of ``chapters/``, ``images/`` and ``_static/``, and the Python files
+    of ``bookbuild/``, whose Sphinx extension ``_config.yml`` loads from the book's root. The
+    caller writes ``_toc.yml``, ``_config.yml`` and the notebooks.
     """
     if stage.exists():
         shutil.rmtree(stage)
@@ -79,3 +80,5 @@ def stage_sources(stage: Path, leave_out: tuple[str, ...] = ()) -> None:
         if folder.is_dir():
             shutil.copytree(folder, stage / folder.name, ignore=ignore, dirs_exist_ok=True)
     (stage / CHAPTERS.name).mkdir(exist_ok=True)
+    package = Path(__file__).resolve().parent
+    shutil.copytree(package, stage / package.name, ignore=shutil.ignore_patterns("__pycache__"))

@@ -497,6 +497,8 @@ def _student_config(config: dict) -> dict:
     config["title"] = f"{config['title']} (student edition)"
     config["execute"]["execute_notebooks"] = "off"
     config["sphinx"]["config"]["hide_solutions"] = True
+    # Students need the points and the answer cells (bookbuild.reader_pages).
+    config["sphinx"]["config"]["hide_grading_scaffolding"] = False
     # The launch and repository buttons would lead to the instructor's notebooks.
     config.pop("launch_buttons", None)
     config["html"].update(use_repository_button=False, use_issues_button=False)

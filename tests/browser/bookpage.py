@@ -30,21 +30,15 @@ CHROMIUM_ARGS = [
 
 # Console errors that come from the pinned theme stack, not from the book, each with its reason.
 KNOWN_THEME_ERRORS = (
-    # sphinx-thebe 0.3.1 under jupyter-book 1.0.4 inlines its config script twice, so a
-    # `const` is declared twice. Thebe (live code) is off in this book; nothing uses it.
-    "Identifier 'THEBE_JS_URL' has already been declared",
     # pydata-sphinx-theme logs this on a first visit, when localStorage has no theme yet.
     "Got invalid theme mode",
 )
 
 
-# External requests that pages make but do not need, each with its reason.
-KNOWN_EXTERNAL_REQUESTS = (
-    # matplotlib's to_jshtml animations link Font Awesome 4.4 from a CDN for their button
-    # icons; the book theme ships Font Awesome itself, which draws the same icons offline
-    # (the tests answer the CDN with an empty body, and the screenshots show the icons).
-    "https://maxcdn.bootstrapcdn.com/font-awesome/4.4.0/css/font-awesome.min.css",
-)
+# External requests that pages make but do not need, each with its reason. (matplotlib's
+# to_jshtml animations link Font Awesome 4.4 from a CDN; bookbuild.reader_pages leaves the
+# link out, since the theme's own Font Awesome draws the same icons offline.)
+KNOWN_EXTERNAL_REQUESTS = ()
 
 
 class BookPage:

@@ -94,3 +94,14 @@ def test_student_intro_is_written_for_students():
     for word in ("for teachers", "clone the repository", "make test", "bookbuild"):
         assert word not in words, f"the student site's intro says {word!r}"
     assert "how to run the chapters" in words
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_student_site_keeps_the_grading_marks_students_need(path):
+    """The reader's book leaves out checks' points and answer markers (bookbuild.reader_pages);
+    students keep them: their checks say what each is worth, their answer cells where to write."""
+    nb = nbformat.read(path, as_version=4)
+    student = text(page(STUDENT, path.stem))
+    assert se.CHECK_HEADER in student, f"{path.name}: no `{se.CHECK_HEADER}` line"
+    if se.written_answers(nb):
+        assert se.ANSWER_MARKER.strip("*") in student, f"{path.name}: no answer marker"
