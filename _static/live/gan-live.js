@@ -573,12 +573,14 @@ The widget's state and readouts are exposed to tests as element.ganLive (see Wid
     container.appendChild(readoutList);
     container.appendChild(element("fieldset", { class: "gan-live-controls" }, [
       element("legend", { text: "Settings" }),
-      labelled(id + "-loss", "generator loss", c.loss),
-      labelled(id + "-k", "k, D steps per G step", c.k),
-      labelled(id + "-lrD", "D learning rate", c.lrD),
-      labelled(id + "-lrG", "G learning rate", c.lrG),
-      labelled(id + "-batch", "batch size", c.batch),
-      labelled(id + "-seed", "seed", c.seed),
+      element("div", { class: "gan-live-grid" }, [
+        labelled(id + "-loss", "generator loss", c.loss),
+        labelled(id + "-k", "k, D steps per G step", c.k),
+        labelled(id + "-lrD", "D learning rate", c.lrD),
+        labelled(id + "-lrG", "G learning rate", c.lrG),
+        labelled(id + "-batch", "batch size", c.batch),
+        labelled(id + "-seed", "seed", c.seed),
+      ]),
     ]));
     container.appendChild(this.status);
     Object.values(this.buttons).forEach(function (b) { b.disabled = true; });
@@ -795,8 +797,8 @@ The widget's state and readouts are exposed to tests as element.ganLive (see Wid
   }
 
   const GanLive = {
-    // The bench (experiments/bench_live_gan.py) sets window.GAN_LIVE_BACKEND to compare.
-    backend: window.GAN_LIVE_BACKEND || "wasm",
+    // A page may set GanLive.backend = "cpu" before DOMContentLoaded (the bench does).
+    backend: "wasm",
     configs: CONFIGS,
     loadTf: loadTf,
     Random: Random,

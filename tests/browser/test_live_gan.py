@@ -307,3 +307,28 @@ def test_pinned_version_is_the_makefiles_and_in_the_cache():
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^TFJS_VERSION := (\S+)$", makefile, re.M).group(1) == live_static.TFJS_VERSION
     live_static.check_cache()
+
+
+# ---------------------------------------------------------------- in the built book
+
+LIVE_CHAPTERS = {"chapters/04_toy_gan_1d.html": "ch4-gaussian-1d"}
+
+
+@pytest.mark.parametrize("path", sorted(LIVE_CHAPTERS))
+def test_chapter_page_trains_its_widget_offline(book_page, path):
+    """The built chapter holds its widget, which loads the TensorFlow.js that the build
+    copied (bookbuild/live_static.py) and trains, with no console error and no request
+    off the book; the static figure is still there, before it."""
+    page = book_page.open(path)
+    widget = page.locator(f"div.gan-live[data-gan-live='{LIVE_CHAPTERS[path]}']")
+    assert widget.count() == 1
+    page.wait_for_function(READY, timeout=60_000)
+    page.evaluate("() => document.querySelector('div.gan-live').ganLive.advance(5)")
+    assert page.evaluate("() => document.querySelector('div.gan-live').ganLive.gan.step") == 5
+    assert page.evaluate("() => tf.getBackend()") == "wasm"
+    assert page.evaluate(
+        "() => [...document.images].some(i => i.compareDocumentPosition(document.querySelector('div.gan-live'))"
+        " & Node.DOCUMENT_POSITION_FOLLOWING)"
+    )
+    assert book_page.console_errors == []
+    assert book_page.external_requests == []
