@@ -800,12 +800,7 @@ The widget's state and readouts are exposed to tests as element.ganLive (see Wid
     // A page may set GanLive.backend = "cpu" before DOMContentLoaded (the bench does).
     backend: "wasm",
     configs: CONFIGS,
-    loadTf: loadTf,
-    Random: Random,
-    Gan1D: Gan1D,
-    Widget: Widget,
     mountAll: mountAll,
-    math: { jsFromSamples: jsFromSamples, kdeOnGrid: kdeOnGrid, scottBandwidth: scottBandwidth },
   };
   window.GanLive = GanLive;
 
