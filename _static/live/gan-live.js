@@ -619,17 +619,19 @@ The widget's state and readouts are exposed to tests as element.ganLive (see Wid
     this.status.textContent = "";
     new ResizeObserver(function () { self.draw(); }).observe(this.canvas);
     this.render();
-    // Autoplay once the widget is on screen, unless the reader asks for reduced motion.
+    // Autoplay the first time the widget is on screen, unless the reader asks for reduced
+    // motion; pause whenever it leaves the screen, so that it does not train unseen.
     const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    if (!reduced && this.container.dataset.autoplay !== "false") {
-      const observer = new IntersectionObserver(function (entries) {
-        if (entries.some(function (e) { return e.isIntersecting; })) {
-          observer.disconnect();
-          self.play();
-        }
-      });
-      observer.observe(this.container);
-    }
+    let autoplay = !reduced && this.container.dataset.autoplay !== "false";
+    new IntersectionObserver(function (entries) {
+      const visible = entries[entries.length - 1].isIntersecting;
+      if (visible && autoplay) {
+        autoplay = false;
+        self.play();
+      } else if (!visible) {
+        self.pause();
+      }
+    }).observe(this.container);
     return this;
   };
 

@@ -41,7 +41,8 @@ VALUE_TOL = 0.01
 @pytest.fixture(scope="module")
 def live_url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("live")
-    build_site(folder, {"index.html": widget_html(autoplay=False), "autoplay.html": widget_html()})
+    build_site(folder, {"index.html": widget_html(autoplay=False),
+                        "autoplay.html": widget_html() + '<div style="height: 3000px"></div><p id="below">end</p>'})
     with serve(folder) as url:
         yield url
 
@@ -292,9 +293,15 @@ def test_fits_a_390_px_phone(browser, live_url):
     live.close()
 
 
-def test_autoplays_only_without_reduced_motion(browser, live_url):
+def test_autoplays_only_without_reduced_motion_and_pauses_out_of_view(browser, live_url):
     moving = LivePage(browser, live_url, path="autoplay.html")
     moving.page.wait_for_function(f"() => {GAN}.step >= 20", timeout=30_000)
+    # Scrolled out of view, it pauses.
+    moving.page.locator("#below").scroll_into_view_if_needed()
+    moving.page.wait_for_function("() => !document.querySelector('div.gan-live').ganLive.playing")
+    paused_at = moving.step_count()
+    moving.page.wait_for_timeout(1_000)
+    assert moving.step_count() == paused_at
     moving.close()
     still = LivePage(browser, live_url, path="autoplay.html", reduced_motion="reduce")
     still.page.wait_for_timeout(2_000)
