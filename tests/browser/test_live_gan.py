@@ -34,8 +34,9 @@ JS_EXACT_TOL = 0.006
 # D* from the KDE of p_g against the exact D* of gan_lib.probability, where both
 # densities exceed 0.02 (elsewhere the estimate of p_g is too thin to judge).
 D_STAR_TOL = 0.05
-# V(D, G) for the widget's D: its E_{p_g}[log(1 - D)] is a mean over 5,000 samples.
-VALUE_TOL = 0.01
+# V(D, G) for the widget's D: its E_{p_g}[log(1 - D)] is a mean over 5,000 samples
+# (measured: within 0.0007 nats of quadrature for the four generators below).
+VALUE_TOL = 0.003
 
 
 @pytest.fixture(scope="module")
