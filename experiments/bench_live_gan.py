@@ -16,7 +16,10 @@ ships), and prints for each:
   its steps per frame, an evaluation and a drawing each frame) for ``--seconds``;
 * **bit-identical**: whether two runs of 200 steps from a reset give the same weights.
 
-and the ratio of each speed of 'wasm' to 'cpu', measured in the same run. The rounds of
+and the ratio of each speed of 'wasm' to 'cpu', measured in the same run. Beside the
+training rate it prints the CPU time that Chromium's processes used (psutil) per wall
+second of the rounds: on a shared machine that share of a core is what the page got, and
+steps per CPU second is the rate a page would reach with a core of its own. The rounds of
 the two backends alternate, so that a change of load on a shared machine hits both alike.
 The CPU (``lscpu``) and the load average before and after are printed with the numbers:
 on a machine shared with other jobs they are lower bounds of what a reader's browser does.
@@ -30,12 +33,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
 import livepage  # noqa: E402
+import psutil  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
@@ -64,6 +69,19 @@ def cpu_name() -> str:
     return "unknown CPU"
 
 
+def chromium_cpu_seconds() -> float:
+    """User + system CPU seconds of every Chromium process started by this one."""
+    total = 0.0
+    for process in psutil.Process().children(recursive=True):
+        try:
+            if "chrom" in process.name():
+                times = process.cpu_times()
+                total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="rounds of training steps per backend")
@@ -81,7 +99,7 @@ def main() -> None:
         for backend in BACKENDS
     }
     livepage.build_site(folder, pages, column=1280 - 2 * 8)
-    results = {backend: {"train": []} for backend in BACKENDS}
+    results = {backend: {"train": [], "cpu_share": []} for backend in BACKENDS}
     with livepage.serve(folder) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         tabs = {}
@@ -95,7 +113,10 @@ def main() -> None:
         for _ in range(options.rounds):
             for backend in BACKENDS:
                 tabs[backend].bring_to_front()
+                cpu, wall = chromium_cpu_seconds(), time.perf_counter()
                 results[backend]["train"].append(tabs[backend].evaluate(TRAIN, options.steps))
+                share = (chromium_cpu_seconds() - cpu) / (time.perf_counter() - wall)
+                results[backend]["cpu_share"].append(share)
         for backend in BACKENDS:
             page = tabs[backend]
             page.bring_to_front()
@@ -106,14 +127,15 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.2f} after (2 cores; other jobs share them)")
     print(f"Chromium at 1280 px, chapter 4's GAN (batch 256, k = 1), {options.rounds} rounds of "
           f"{options.steps} steps, {options.seconds:g} s of playing per backend")
-    header = (f"{'backend':>8s} {'train steps/s':>14s} {'evaluation ms':>14s} {'frames/s':>9s} "
-              f"{'steps/s playing':>16s} {'bit-identical':>14s}")
+    header = (f"{'backend':>8s} {'train steps/s':>14s} {'CPU share':>10s} {'steps/CPU s':>12s} "
+              f"{'evaluation ms':>14s} {'frames/s':>9s} {'steps/s playing':>16s} {'bit-identical':>14s}")
     print(header)
     for backend in BACKENDS:
         r = results[backend]
         r["train_median"] = statistics.median(r["train"])
-        print(f"{backend:>8s} {r['train_median']:14.1f} {r['evaluate_ms']:14.1f} {r['fps']:9.1f} "
-              f"{r['steps']:16.1f} {'yes' if r['identical'] else 'NO':>14s}")
+        share = statistics.median(r["cpu_share"])
+        print(f"{backend:>8s} {r['train_median']:14.1f} {share:10.2f} {r['train_median'] / share:12.1f} "
+              f"{r['evaluate_ms']:14.1f} {r['fps']:9.1f} {r['steps']:16.1f} {'yes' if r['identical'] else 'NO':>14s}")
     wasm, cpu = results["wasm"], results["cpu"]
     print(f"wasm / cpu: training {wasm['train_median'] / cpu['train_median']:.2f}x, "
           f"evaluation {cpu['evaluate_ms'] / wasm['evaluate_ms']:.2f}x, frames/s {wasm['fps'] / cpu['fps']:.2f}x")
