@@ -9,11 +9,14 @@ MATHJAX := .cache/mathjax/node_modules/mathjax/es5/tex-mml-chtml.js
 # The Colab-like environment (.ci/colab_like): nbval runs every chapter in its kernel.
 COLAB := .cache/colab_like
 COLAB_STAMP := $(COLAB)/colab_like.txt
+# TensorFlow.js for the live toy GANs (_static/live/), pinned; bookbuild/live_static.py ships it.
+TFJS_VERSION := 4.22.0
+TFJS := .cache/tfjs/node_modules/@tensorflow/tfjs/dist/tf.min.js
 # The working tree's gan_lib wins over any installed copy (also inside notebook kernels).
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: book test lint unit quick-book student-site browser student course sync-setup bench readers mnist-memory clean
+.PHONY: book test lint unit quick-book student-site browser student course sync-setup bench readers mnist-memory tfjs clean
 
 # Install everything the build and the tests use into .venv, once (again when pins change).
 $(STAMP): requirements.txt pyproject.toml
@@ -25,7 +28,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 ## make book: the HTML book in full mode, warnings as errors, with the execution cache.
-book: $(STAMP)
+book: $(STAMP) $(TFJS)
 	GAN_BOOK_MODE=full $(BIN)/jupyter-book build . -W --keep-going
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 
@@ -57,11 +60,11 @@ unit: $(STAMP) $(COLAB_STAMP)
 		--nbval-lax --nbval-kernel-name gan-book-colab --nbval-cell-timeout=600 \
 		-p bookbuild.nbval_export -p bookbuild.edition_check tests chapters --ignore=tests/browser --ignore=tests/student_site
 
-quick-book: $(STAMP)
+quick-book: $(STAMP) $(TFJS)
 	$(PY) -m bookbuild.quick_book
 
 # The student site from the quick-mode executions, built with -W, then searched for solutions.
-student-site: $(STAMP)
+student-site: $(STAMP) $(TFJS)
 	$(PY) -m bookbuild.student_edition --site quick --out _build/student
 	$(BIN)/pytest tests/student_site
 
@@ -82,7 +85,13 @@ $(CHROMIUM):
 $(MATHJAX):
 	npm install --silent --no-audit --no-fund --prefix .cache/mathjax mathjax@3
 
-browser: $(STAMP) $(CHROMIUM) $(MATHJAX)
+$(TFJS):
+	npm install --silent --no-audit --no-fund --prefix .cache/tfjs \
+		@tensorflow/tfjs@$(TFJS_VERSION) @tensorflow/tfjs-backend-wasm@$(TFJS_VERSION)
+
+tfjs: $(TFJS)
+
+browser: $(STAMP) $(CHROMIUM) $(MATHJAX) $(TFJS)
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n 2 --dist loadgroup tests/browser
 
 ## make sync-setup: rewrite every chapter's setup cell from _config.yml's repository (forks).

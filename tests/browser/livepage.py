@@ -1,0 +1,80 @@
+"""A small standalone page that holds the live toy GANs (_static/live/), served on localhost.
+
+The tests and experiments/bench_live_gan.py open the component here rather than in the
+whole book: the page has the book's files for the component (gan-live.js, gan-live.css)
+and TensorFlow.js from the cache that `make tfjs` fills, laid out as the book build lays
+them out (bookbuild/live_static.py copies vendor/tf.min.js next to gan-live.js).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LIVE = ROOT / "_static" / "live"
+TFJS_PACKAGES = ROOT / ".cache" / "tfjs" / "node_modules" / "@tensorflow"
+TFJS = TFJS_PACKAGES / "tfjs" / "dist" / "tf.min.js"
+WASM_DIST = TFJS_PACKAGES / "tfjs-backend-wasm" / "dist"
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>gan-live test page</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="_static/live/gan-live.css">
+{head}
+<script src="_static/live/gan-live.js"></script>
+</head>
+<body style="margin: 0 auto; max-width: {column}px; padding: 0 8px; font-family: sans-serif">
+{body}
+</body>
+</html>
+"""
+
+
+def widget_html(name: str = "ch4-gaussian-1d", autoplay: bool = True) -> str:
+    """The markup a chapter cell holds (without its fallback line)."""
+    extra = "" if autoplay else ' data-autoplay="false"'
+    return f'<div class="gan-live" data-gan-live="{name}"{extra}><p>no JavaScript</p></div>'
+
+
+def build_site(folder: Path, pages: dict[str, str], column: int = 720, head: str = "") -> Path:
+    """Write the component, TensorFlow.js and ``pages`` (file name -> body HTML) to ``folder``."""
+    if not TFJS.is_file():
+        raise FileNotFoundError(f"TensorFlow.js not found at {TFJS}; run `make tfjs`")
+    static = folder / "_static" / "live"
+    shutil.copytree(LIVE, static, dirs_exist_ok=True)
+    (static / "vendor").mkdir(exist_ok=True)
+    shutil.copy(TFJS, static / "vendor" / TFJS.name)
+    for path in [WASM_DIST / "tf-backend-wasm.min.js", *WASM_DIST.glob("*.wasm")]:
+        shutil.copy(path, static / "vendor" / path.name)
+    for name, body in pages.items():
+        (folder / name).write_text(PAGE.format(head=head, body=body, column=column))
+    return folder
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm"}
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def serve(folder: Path):
+    """Serve ``folder`` on 127.0.0.1 (a free port); yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
