@@ -126,7 +126,7 @@ def notebooks_to_run(work: Path, only: list[str]) -> list[tuple[str, object]]:
 def execute(nb, kernel: str, folder: Path, install_url: str) -> dict:
     """Run ``nb`` in ``kernel`` from ``folder``; return its report (or the first error)."""
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     url, branch = repository()
     for cell in nb.cells:
@@ -139,7 +139,7 @@ def execute(nb, kernel: str, folder: Path, install_url: str) -> dict:
     started = time.monotonic()
     try:
         client.execute()
-    except CellExecutionError as error:
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
         lines = str(error).strip().splitlines()
         return {"ok": False, "seconds": time.monotonic() - started, "error": lines[-1][:300]}
     seconds = time.monotonic() - started
