@@ -513,9 +513,19 @@ def non_saturating_divergence(p_data: Density, p_g: Density) -> float:
     ``E_z[-grad_theta log D*(G_theta(z))] = grad_theta [KL(p_theta || p_data)
     - 2 JS(p_data, p_theta)]`` at ``theta = theta_0``. The minimax generator's
     expected gradient there is ``grad_theta 2 JS`` instead (the derivative of ``C(G)``,
-    Goodfellow et al. 2014, Theorem 1). Not a divergence in its own right: only its
-    gradient is the game's. ``KL(p_g || p_data)`` is infinite where ``p_g`` has mass
-    that ``p_data`` lacks.
+    Goodfellow et al. 2014, Theorem 1).
+
+    It is itself a divergence: with the mixture ``m = (p_data + p_g) / 2``,
+    ``KL(p_g || p_data) - 2 JS(p_data, p_g) = 2 KL(m || p_data)``. Sketch: write
+    ``2 JS = integral p_data log(p_data/m) + integral p_g log(p_g/m)``; subtracting it
+    from ``integral p_g log(p_g/p_data)`` leaves
+    ``integral (p_g + p_data) log(m/p_data) = 2 integral m log(m/p_data)``. So it is
+    the f-divergence ``integral p_data f(p_g/p_data)`` with
+    ``f(u) = (1 + u) log((1 + u)/2)`` (convex, ``f(1) = 0``): non-negative, zero only
+    at ``p_g = p_data``. ``f(0) = -log 2`` is finite, so a mode of ``p_data`` that
+    ``p_g`` misses costs a bounded amount, while ``f(u)`` grows like ``u log u``: mass
+    of ``p_g`` where ``p_data`` has almost none costs without bound (infinite where
+    ``p_data`` is zero).
     """
     _check_densities(p_data=p_data, p_g=p_g)
     return kl_divergence(p_g, p_data) - 2.0 * js_divergence(p_data, p_g)

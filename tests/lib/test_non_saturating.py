@@ -46,6 +46,23 @@ def test_divergence_is_reverse_kl_minus_twice_js():
     assert P.non_saturating_divergence(p_data, p_data) == pytest.approx(0.0, abs=1e-10)
 
 
+
+@pytest.mark.parametrize("p_data", DATA, ids=["gaussian", "mixture"])
+@pytest.mark.parametrize("mu, sigma", GENERATORS)
+def test_divergence_is_twice_kl_of_the_mixture_from_the_data(p_data, mu, sigma):
+    # KL(p_g || p_data) - 2 JS = 2 KL(m || p_data), m = (p_data + p_g)/2, by SciPy quadrature
+    p_g = stats.norm(mu, sigma)
+
+    def integrand(x):
+        log_pd = p_data.logpdf(x)
+        log_m = np.logaddexp(log_pd, p_g.logpdf(x)) - np.log(2.0)
+        return 2.0 * np.exp(log_m) * (log_m - log_pd)
+
+    expected = integrate.quad(integrand, -30, 30, points=[mu, -2.0, 0.0, 2.0], limit=400, epsabs=1e-12)[0]
+    got = P.non_saturating_divergence(p_data, P.Gaussian(mu, sigma))
+    assert got == pytest.approx(expected, rel=1e-6, abs=1e-8)
+    assert got >= -1e-12  # a divergence: never negative, zero at p_g = p_data
+
 @pytest.mark.parametrize("p_data", DATA, ids=["gaussian", "mixture"])
 @pytest.mark.parametrize("mu, sigma", GENERATORS)
 def test_gradient_is_the_gradient_of_the_divergence(p_data, mu, sigma):
