@@ -61,6 +61,9 @@ CONSTANTS = {
 ALLOWED: dict[str, dict[str, str]] = {
     "03_optimal_discriminator": {
         "0.4": "exercise solution: the order of magnitude the reader is asked to measure",
+        "2.1": "a theorem number of Arjovsky and Bottou 2017 (literature)",
+        "2.2": "a theorem number of Arjovsky and Bottou 2017 (literature)",
+        "2.3": "a theorem number of Arjovsky and Bottou 2017 (literature)",
     },
     "04_toy_gan_1d": {
         "1.25": "premise of an exercise (a loss value the reader is given)",
