@@ -29,7 +29,9 @@ game's in both (Goodfellow 2016, Sec. 3.2.3), so there is one
 
 **The registry.** :data:`GAMES` maps a game's name to how it is built, its options and
 their defaults; :func:`objective` (``objective("wasserstein", gp_weight=10.0)``) is the
-only place where a string becomes a loss. ``GANTrainer(objective=...)``, the toy trainer
+only place where a game's name becomes a loss. A divergence's name (``objective("f_gan",
+divergence="kl")``, :func:`f_gan_critic_loss`) is looked up in :data:`F_GAN_ACTIVATIONS`
+and :data:`F_GAN_CONJUGATES`. ``GANTrainer(objective=...)``, the toy trainer
 factory (``gan_lib.toy.models.make_trainer``), the image recipes (``Recipe.loss``) and
 ``gan-book train --loss`` all take a registered name. Adding a game is its two loss
 functions and one entry in :data:`GAMES`.
@@ -382,8 +384,12 @@ def _f_gan_game(divergence: str) -> Objective:
 
 def _wasserstein_game(gp_weight: float = 10.0) -> Objective:
     """WGAN-GP (Gulrajani et al. 2017): the Wasserstein losses and :func:`gradient_penalty`
-    with ``lambda = gp_weight`` (none at 0). The paper pairs it with 5 critic updates per
-    generator update and Adam(1e-4, beta_1 = 0, beta_2 = 0.9)."""
+    with ``lambda = gp_weight``. The paper pairs it with 5 critic updates per generator
+    update and Adam(1e-4, beta_1 = 0, beta_2 = 0.9). ``gp_weight = 0`` adds no penalty and
+    leaves the critic unconstrained, so the Wasserstein losses alone let it grow without
+    bound: it is sound only with a Lipschitz constraint imposed elsewhere (spectral
+    normalization of the critic's layers, e.g. ``Recipe(d_spectral_norm=True)``, or weight
+    clipping)."""
     gp_weight = check_number("gp_weight (lambda)", gp_weight, at_least=0)
     penalty = None
     if gp_weight:
@@ -398,7 +404,7 @@ def _hinge_game() -> Objective:
     return Objective("hinge", hinge_discriminator_loss, hinge_generator_loss, probability_outputs=False)
 
 
-# ----- the registry: the one place where a name becomes a loss -----------------------------
+# ----- the registry: the one place where a game's name becomes a loss -----------------------
 
 @dataclass(frozen=True)
 class Game:

@@ -230,7 +230,8 @@ class Recipe:
     ``lr_decay_start`` (a fraction of the training budget) lets both learning rates fall
     linearly to 0 from that point on (see :func:`learning_rate_decay`).
     ``loss`` is any game registered in ``gan_lib.losses.GAMES`` (``"non_saturating"``,
-    ``"hinge"``, ``"wasserstein"``, ...) with its default options; ``r1_weight > 0`` adds the R1 penalty with that gamma
+    ``"hinge"``, ``"wasserstein"``, ...) with its default options, so not ``"f_gan"``,
+    which needs a ``divergence`` (its option without a default); ``r1_weight > 0`` adds the R1 penalty with that gamma
     (``gan_lib.losses.r1_penalty``); ``d_spectral_norm`` wraps D's layers in spectral
     normalization; ``beta_2`` is both optimizers' second-moment decay.
 
