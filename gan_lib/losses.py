@@ -357,8 +357,15 @@ def _lsgan_game(a: float = 0.0, b: float = 1.0, c: float = 1.0) -> Objective:
     """LSGAN (Mao et al. 2017) with targets ``a`` (fakes, for D), ``b`` (real, for D) and
     ``c`` (fakes, for G). The default ``a, b, c = 0, 1, 1`` is the paper's 0-1 coding,
     eq. (9); ``a, b, c = -1, 1, 0`` satisfies their ``b - c = 1, b - a = 2`` (eq. 8), under
-    which G minimizes the Pearson chi^2 divergence of ``p_data + p_g`` from ``2 p_g``
-    against the best D (their Sec. 3.2)."""
+    which, against the best D, G minimizes (their Sec. 3.2)
+
+        chi^2_Pearson(p_data + p_g || 2 p_g)
+            = integral (2 p_g - (p_data + p_g))^2 / (p_data + p_g) dx = 2 chi^2(p_g || m),
+
+    with ``m = (p_data + p_g) / 2`` and ``chi^2(P || Q) = integral (P - Q)^2 / Q dx``. The
+    equivalence holds for the paper's eq. (3) G loss, which adds ``1/2 E_data[(D(x) - c)^2]``
+    to :func:`lsgan_generator_loss`; that term does not depend on G, so omitting it (as
+    :func:`lsgan_generator_loss` does) leaves G's gradient unchanged."""
     a, b, c = (check_number(name, value) for name, value in (("a", a), ("b", b), ("c", c)))
     if a == b:
         raise ValueError(f"the targets a (fakes) and b (real) must differ; got a = b = {a}")
