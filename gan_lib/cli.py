@@ -254,6 +254,11 @@ def train(args) -> int:
     recipe = _recipe(args.recipe)
     if args.loss is not None and args.loss not in losses.GAMES:
         raise UsageError(f"--loss must be one of {sorted(losses.GAMES)}; got {args.loss!r}")
+    if args.loss is not None:
+        required = [name for name, default in losses.GAMES[args.loss].options.items() if default is None]
+        if required:
+            raise UsageError(f"--loss {args.loss} needs the option(s) {required}, which gan-book train "
+                             f"cannot pass; train it from Python with gan_lib.losses.objective")
     stored_loss = stored.get("settings", {}).get("loss") if stored else None
     if stored and args.loss not in (None, stored_loss):
         raise UsageError(f"--out {out} was trained with --loss {stored_loss}; resume it with that")

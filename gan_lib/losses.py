@@ -29,7 +29,9 @@ game's in both (Goodfellow 2016, Sec. 3.2.3), so there is one
 
 **The registry.** :data:`GAMES` maps a game's name to how it is built, its options and
 their defaults; :func:`objective` (``objective("wasserstein", gp_weight=10.0)``) is the
-only place where a string becomes a loss. ``GANTrainer(objective=...)``, the toy trainer
+only place where a game's name becomes a loss. A divergence's name (``objective("f_gan",
+divergence="kl")``, :func:`f_gan_critic_loss`) is looked up in :data:`F_GAN_ACTIVATIONS`
+and :data:`F_GAN_CONJUGATES`. ``GANTrainer(objective=...)``, the toy trainer
 factory (``gan_lib.toy.models.make_trainer``), the image recipes (``Recipe.loss``) and
 ``gan-book train --loss`` all take a registered name. Adding a game is its two loss
 functions and one entry in :data:`GAMES`.
@@ -355,8 +357,15 @@ def _lsgan_game(a: float = 0.0, b: float = 1.0, c: float = 1.0) -> Objective:
     """LSGAN (Mao et al. 2017) with targets ``a`` (fakes, for D), ``b`` (real, for D) and
     ``c`` (fakes, for G). The default ``a, b, c = 0, 1, 1`` is the paper's 0-1 coding,
     eq. (9); ``a, b, c = -1, 1, 0`` satisfies their ``b - c = 1, b - a = 2`` (eq. 8), under
-    which G minimizes the Pearson chi^2 divergence of ``p_data + p_g`` from ``2 p_g``
-    against the best D (their Sec. 3.2)."""
+    which, against the best D, G minimizes (their Sec. 3.2)
+
+        chi^2_Pearson(p_data + p_g || 2 p_g)
+            = integral (2 p_g - (p_data + p_g))^2 / (p_data + p_g) dx = 2 chi^2(p_g || m),
+
+    with ``m = (p_data + p_g) / 2`` and ``chi^2(P || Q) = integral (P - Q)^2 / Q dx``. The
+    equivalence holds for the paper's eq. (3) G loss, which adds ``1/2 E_data[(D(x) - c)^2]``
+    to :func:`lsgan_generator_loss`; that term does not depend on G, so omitting it (as
+    :func:`lsgan_generator_loss` does) leaves G's gradient unchanged."""
     a, b, c = (check_number(name, value) for name, value in (("a", a), ("b", b), ("c", c)))
     if a == b:
         raise ValueError(f"the targets a (fakes) and b (real) must differ; got a = b = {a}")
@@ -382,8 +391,12 @@ def _f_gan_game(divergence: str) -> Objective:
 
 def _wasserstein_game(gp_weight: float = 10.0) -> Objective:
     """WGAN-GP (Gulrajani et al. 2017): the Wasserstein losses and :func:`gradient_penalty`
-    with ``lambda = gp_weight`` (none at 0). The paper pairs it with 5 critic updates per
-    generator update and Adam(1e-4, beta_1 = 0, beta_2 = 0.9)."""
+    with ``lambda = gp_weight``. The paper pairs it with 5 critic updates per generator
+    update and Adam(1e-4, beta_1 = 0, beta_2 = 0.9). ``gp_weight = 0`` adds no penalty and
+    leaves the critic unconstrained, so the Wasserstein losses alone let it grow without
+    bound: it is sound only with a Lipschitz constraint imposed elsewhere (spectral
+    normalization of the critic's layers, e.g. ``Recipe(d_spectral_norm=True)``, or weight
+    clipping)."""
     gp_weight = check_number("gp_weight (lambda)", gp_weight, at_least=0)
     penalty = None
     if gp_weight:
@@ -398,7 +411,7 @@ def _hinge_game() -> Objective:
     return Objective("hinge", hinge_discriminator_loss, hinge_generator_loss, probability_outputs=False)
 
 
-# ----- the registry: the one place where a name becomes a loss -----------------------------
+# ----- the registry: the one place where a game's name becomes a loss -----------------------
 
 @dataclass(frozen=True)
 class Game:

@@ -8,7 +8,9 @@ simultaneous update beside it.
     update G by descending  (1/m) sum_j log(1 - D(G(z_j)))    (minimax, the paper's)
                        or  -(1/m) sum_j log D(G(z_j))          (non-saturating, its Sec. 3)
 
-These are the losses of the default objective, ``gan_lib.losses.cross_entropy``; another
+These are the losses of the default objective, ``gan_lib.losses.objective("non_saturating")``
+(its D loss is the paper's, its G loss the non-saturating one; ``objective("minimax")`` has
+both of the paper's); another
 :class:`gan_lib.losses.Objective` replaces them (Wasserstein, hinge, ...) and may add a
 penalty to L_D (a gradient penalty, R1). The paper ascends V for D with momentum SGD;
 here each network's own optimizer (Adam in the book) descends its loss.

@@ -112,9 +112,13 @@ def discriminator(width: int = 64, dropout: float = 0.3, depth: int = 2, spectra
     is judged by one linear layer on top; a third convolution (``depth=3``) sees 18x18
     patches and adds a nonlinear stage that can judge a digit's overall shape.
     With ``spectral_norm=True`` every convolution and the logit layer are wrapped in
-    ``keras.layers.SpectralNormalization`` (Miyato et al. 2018): each kernel is divided by
-    its largest singular value (one power iteration per call), so D is 1-Lipschitz up to
-    the LeakyReLU slopes.
+    ``keras.layers.SpectralNormalization`` (Miyato et al. 2018): at each training call one
+    power-iteration step estimates the kernel's largest singular value, sigma_hat <= sigma,
+    and W / sigma_hat is assigned to the kernel (a projection: the gradient does not pass
+    through sigma_hat, unlike Miyato et al.'s reparameterization). A convolution's kernel
+    is normalized reshaped to a (kh * kw * c_in, c_out) matrix, which does not bound the
+    convolution's operator norm (chapter 9 measures one above 1), so D is not guaranteed
+    to be 1-Lipschitz, although LeakyReLU(0.2) is.
     """
     width = check_integer("width", width, at_least=1)
     if check_integer("depth", depth) not in (2, 3):
@@ -226,7 +230,8 @@ class Recipe:
     ``lr_decay_start`` (a fraction of the training budget) lets both learning rates fall
     linearly to 0 from that point on (see :func:`learning_rate_decay`).
     ``loss`` is any game registered in ``gan_lib.losses.GAMES`` (``"non_saturating"``,
-    ``"hinge"``, ``"wasserstein"``, ...) with its default options; ``r1_weight > 0`` adds the R1 penalty with that gamma
+    ``"hinge"``, ``"wasserstein"``, ...) with its default options, so not ``"f_gan"``,
+    which needs a ``divergence`` (its option without a default); ``r1_weight > 0`` adds the R1 penalty with that gamma
     (``gan_lib.losses.r1_penalty``); ``d_spectral_norm`` wraps D's layers in spectral
     normalization; ``beta_2`` is both optimizers' second-moment decay.
 

@@ -80,6 +80,7 @@ def test_help_lists_both_commands_and_recipes():
     (["train", "dcgan", "--minutes", "1", "--out", "{d}/run", "--seed", "-1"], "non-negative integer"),
     (["train", "dcgan", "--minutes", "1", "--out", "{d}/run", "--data", "web"], "invalid choice: 'web'"),
     (["train", "dcgan", "--minutes", "1", "--out", "{d}/run", "--loss", "least_squares"], "--loss must be one of"),
+    (["train", "dcgan", "--minutes", "1", "--out", "{d}/run", "--loss", "f_gan"], "needs the option(s) ['divergence']"),
     (["train", "dcgan", "--minutes", "1", "--out", "{d}/run", "--eval-samples", "1.5"], "must be an integer"),
     (["train", "dcgan", "--minutes", "1", "--out", "{d}/a_file/run"], "is not a folder"),
     (["train", "dcgan", "--minutes", "1", "--out", "{d}/a_file"], "exists and is not a folder"),

@@ -94,3 +94,22 @@ def test_non_numeric_logits_and_unknown_kind_are_errors():
     with pytest.raises(ValueError, match="loss must be one of"):
         losses.objective("wasserstein_gp")
     assert losses.objective("minimax").generator_loss is losses.minimax_generator_loss
+
+
+def test_wasserstein_without_penalty_leaves_the_critic_unconstrained():
+    """gp_weight = 0 adds no penalty (documented: sound only with a Lipschitz constraint
+    elsewhere): scaling the critic's outputs by k scales its loss by k, without bound."""
+    free = losses.objective("wasserstein", gp_weight=0)
+    assert free.penalty is None
+    assert losses.objective("wasserstein").penalty is not None
+    real, fake = tf.constant([[1.0], [2.0]]), tf.constant([[0.0], [0.5]])
+    loss = float(free.discriminator_loss(real, fake))
+    assert loss < 0
+    for k in (10.0, 1e3):
+        assert float(free.discriminator_loss(k * real, k * fake)) == pytest.approx(k * loss)
+
+
+
+def test_f_gan_needs_its_divergence():
+    with pytest.raises(ValueError, match=r"needs the option\(s\) \['divergence'\]"):
+        losses.objective("f_gan")
