@@ -26,12 +26,13 @@ class ClaimError(AssertionError):
     """A sentence of the book that its run no longer supports (full mode)."""
 
 
-def claim(condition, sentence: str) -> bool:
-    """Check that the run supports ``sentence``; return ``condition`` as a ``bool``.
+def claim(condition, sentence: str) -> None:
+    """Check that the run supports ``sentence``.
 
     ``condition`` is a Python or NumPy boolean (a 0-d array included), ``sentence`` the
     claim as the chapter states it. Raises ``ClaimError`` in full mode when the condition
-    is false; prints a note in quick mode.
+    is false; prints a note in quick mode. Returns nothing, so a cell that ends with a
+    claim shows the reader nothing when it holds.
     """
     if not isinstance(sentence, str) or not sentence.strip():
         raise TypeError(f"sentence must be the claim as a non-empty str; got {sentence!r:.60}")
@@ -44,8 +45,8 @@ def claim(condition, sentence: str) -> bool:
             f"{condition!r:.60}"
         )
     if condition:
-        return True
+        return
     if config.is_quick():
         print(f"[quick mode: not supported by this run's small budget, checked in full mode] {sentence}")
-        return False
+        return
     raise ClaimError(f"the run no longer supports the sentence: {sentence!r}")
