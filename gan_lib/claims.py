@@ -16,6 +16,7 @@ A claim that must hold in every mode (an identity, a bound) is a plain ``assert`
 from __future__ import annotations
 
 import numbers
+import textwrap
 
 import numpy as np
 
@@ -47,6 +48,7 @@ def claim(condition, sentence: str) -> None:
     if condition:
         return
     if config.is_quick():
-        print(f"[quick mode: not supported by this run's small budget, checked in full mode] {sentence}")
+        note = f"[quick mode: not supported by this run's small budget, checked in full mode] {sentence}"
+        print(textwrap.fill(note, width=76))
         return
     raise ClaimError(f"the run no longer supports the sentence: {sentence!r}")
