@@ -36,7 +36,9 @@ book: $(STAMP) $(TFJS)
 # The quick book and the student site are two single-threaded Sphinx builds from the same
 # saved executions, so they run side by side, one per core.
 test: lint unit
+	@echo "== make test: lint, unit tests and nbval passed at $$(date +%T)"
 	@$(MAKE) --no-print-directory -j 2 --output-sync=target quick-book student-site
+	@echo "== make test: quick book and student site built at $$(date +%T)"
 	@$(MAKE) --no-print-directory browser
 	@echo "make test: all checks passed"
 

