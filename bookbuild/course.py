@@ -103,6 +103,26 @@ def nbgrader(*args: str, course: Path) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=course, env=env, capture_output=True, text=True)
 
 
+def solved(release, source, skip=(), written_answer=None):
+    """The release notebook with its answers filled in: each code answer from the instructor's
+    ``source``, and each written answer's stub replaced by ``written_answer`` when given,
+    except the answers whose grade ids are in ``skip``."""
+    answers = {
+        cell.metadata["nbgrader"]["grade_id"]: cell.source
+        for cell in source.cells
+        if cell.metadata.get("nbgrader", {}).get("solution")
+    }
+    for cell in release.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if not meta.get("solution") or meta["grade_id"] in skip:
+            continue
+        if cell.cell_type == "code":
+            cell.source = answers[meta["grade_id"]]
+        elif written_answer is not None:
+            cell.source = cell.source.replace(se.TEXT_STUB, written_answer)
+    return release
+
+
 def generate_assignments(course: Path, assignments: list[str]) -> None:
     """``nbgrader generate_assignment ID --force`` for each assignment, in this process.
 

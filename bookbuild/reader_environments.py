@@ -43,7 +43,7 @@ from pathlib import Path
 
 import nbformat
 
-from bookbuild import layout
+from bookbuild import course, layout
 from bookbuild.setup_cell import repository
 
 COLAB_SCRIPT = layout.ROOT / ".ci" / "colab_like"
@@ -91,25 +91,12 @@ def copy_of_the_repository(where: Path) -> Path:
     return target
 
 
-def solved(release, source):
-    """The release notebook with every code answer filled in from the instructor's source."""
-    answers = {
-        cell.metadata["nbgrader"]["grade_id"]: cell.source
-        for cell in source.cells
-        if cell.metadata.get("nbgrader", {}).get("solution")
-    }
-    for cell in release.cells:
-        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
-            cell.source = answers[cell.metadata["nbgrader"]["grade_id"]]
-    return release
-
-
 def notebooks_to_run(work: Path, only: list[str]) -> list[tuple[str, object]]:
     """(label, notebook) for every chapter and every solved release notebook."""
     chapters = [p for p in layout.chapter_notebooks() if not only or p.stem in only]
-    course = work / "course"
+    course_dir = work / "course"
     run(
-        [sys.executable, "-m", "bookbuild.course", "--out", course, *[p.stem for p in chapters]],
+        [sys.executable, "-m", "bookbuild.course", "--out", course_dir, *[p.stem for p in chapters]],
         cwd=layout.ROOT,
         stdout=subprocess.DEVNULL,
     )
@@ -117,9 +104,9 @@ def notebooks_to_run(work: Path, only: list[str]) -> list[tuple[str, object]]:
     for path in chapters:
         found.append((f"chapter {path.stem}", nbformat.read(path, as_version=4)))
     for path in chapters:
-        release = nbformat.read(course / "release" / path.stem / path.name, as_version=4)
-        source = nbformat.read(course / "source" / path.stem / path.name, as_version=4)
-        found.append((f"release {path.stem}", solved(release, source)))
+        release = nbformat.read(course_dir / "release" / path.stem / path.name, as_version=4)
+        source = nbformat.read(course_dir / "source" / path.stem / path.name, as_version=4)
+        found.append((f"release {path.stem}", course.solved(release, source)))
     return found
 
 

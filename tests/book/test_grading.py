@@ -49,25 +49,6 @@ def _run(*args, course_dir, ok=True):
     return result.returncode, output
 
 
-def _solved(release, source, skip=()):
-    """The release notebook with every answer filled in (code from the instructor's source),
-    except the solution cells whose grade ids are in ``skip``."""
-    solutions = {
-        c.metadata["nbgrader"]["grade_id"]: c.source
-        for c in source.cells
-        if c.metadata.get("nbgrader", {}).get("solution")
-    }
-    for cell in release.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade_id") in skip:
-            continue
-        if meta.get("solution") and cell.cell_type == "code":
-            cell.source = solutions[meta["grade_id"]]
-        elif meta.get("solution"):
-            cell.source = cell.source.replace(se.TEXT_STUB, WRITTEN_ANSWER)
-    return release
-
-
 def _cell_seconds(nb) -> list[float]:
     seconds = []
     for cell in nb.cells:
@@ -99,12 +80,14 @@ def test_an_assignment_from_nothing_to_grades(tmp_path, assignment):
     archive = root / "downloaded" / assignment / "archive"
     archive.mkdir(parents=True)
     shutil.copy(release, archive / f"blank_{chapter.name}")
-    nbformat.write(_solved(nbformat.read(release, as_version=4), source),
+    nbformat.write(course.solved(nbformat.read(release, as_version=4), source,
+                                 written_answer=WRITTEN_ANSWER),
                    archive / f"solved_{chapter.name}")  # fmt: skip
     shutil.copy(chapter, archive / f"copied_{chapter.name}")
     if "rest" in students:
         first = f"{exercises[0].label}-solution"
-        nbformat.write(_solved(nbformat.read(release, as_version=4), source, skip={first}),
+        nbformat.write(course.solved(nbformat.read(release, as_version=4), source, skip={first},
+                                     written_answer=WRITTEN_ANSWER),
                        archive / f"rest_{chapter.name}")  # fmt: skip
     _run("zip_collect", assignment, course_dir=root)
     for student in students:
