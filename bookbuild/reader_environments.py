@@ -11,7 +11,10 @@ Two fresh virtual environments, sharing nothing with ``.venv``:
   nbval, pytest, nbgrader). gan_lib is not installed: each notebook's setup cell installs it
   with its own ``%pip install``, pointed at a copy of the repository (what ``git+<url>``
   would fetch; this machine has no network to GitHub), and the run checks that pip added
-  gan-lib and nothing else. Notebooks run in an empty folder, as in Colab's ``/content``.
+  gan-lib and nothing else. Notebooks run in an empty folder, as in Colab's ``/content``, so
+  a chapter's stored results (``gan_lib.stored_results``) are fetched over HTTP, as in Colab,
+  from that copy served on ``127.0.0.1`` in raw.githubusercontent.com's layout
+  (``GAN_BOOK_RAW_FILES``).
 * **laptop**: ``python3 -m venv``, then ``pip install "<repository>[mnist-offline]" jupyter``
   (the extra brings the offline digits: this machine cannot download MNIST). Notebooks run in
   the repository's ``chapters/`` folder, as from a clone.
@@ -32,12 +35,15 @@ second execution.
 from __future__ import annotations
 
 import argparse
+import functools
+import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -89,6 +95,21 @@ def copy_of_the_repository(where: Path) -> Path:
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
     return target
+
+
+def serve_raw_files(work: Path, repository_copy: Path) -> http.server.ThreadingHTTPServer:
+    """Serve ``repository_copy`` as raw.githubusercontent.com serves the repository
+    (``/<owner>/<name>/<branch>/<path>``) on a free local port, in a daemon thread."""
+    url, branch = repository()
+    folder = work / "raw" / url.removeprefix("https://github.com/").strip("/") / branch
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    if not folder.exists():
+        folder.symlink_to(repository_copy, target_is_directory=True)
+    quiet = type("Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(quiet, directory=work / "raw"))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def notebooks_to_run(work: Path, only: list[str]) -> list[tuple[str, object]]:
@@ -190,6 +211,8 @@ def main() -> None:
         work = (args.keep or Path(temporary)).resolve()
         work.mkdir(parents=True, exist_ok=True)
         repository_copy = copy_of_the_repository(work)
+        server = serve_raw_files(work, repository_copy)
+        os.environ["GAN_BOOK_RAW_FILES"] = f"http://127.0.0.1:{server.server_port}"
         notebooks = notebooks_to_run(work, args.only)
         results = []
         for name in args.env or sorted(KERNELS):

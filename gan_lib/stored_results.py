@@ -9,12 +9,15 @@ installed) ``read_json`` fetches the same file from the repository, at
 
 ``REPOSITORY`` and ``BRANCH`` are ``_config.yml``'s ``repository.url`` and ``branch``, the
 repository the setup cell installs gan_lib from (``tests/book/test_stored_results.py``
-checks that they agree).
+checks that they agree). The environment variable ``GAN_BOOK_RAW_FILES`` replaces the host
+``https://raw.githubusercontent.com`` (``make readers`` serves a copy of the repository
+from ``http://127.0.0.1:<port>`` so that the fetch runs offline).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from urllib.error import URLError
 from urllib.request import urlopen
@@ -31,12 +34,14 @@ class ResultsUnavailable(OSError):
 
 
 def raw_url(path: str, repository: str = REPOSITORY, branch: str = BRANCH) -> str:
-    """The raw-file URL of ``path`` (relative to the repository root) on GitHub."""
+    """The raw-file URL of ``path`` (relative to the repository root) on GitHub, or on the
+    host ``GAN_BOOK_RAW_FILES`` names."""
     prefix = "https://github.com/"
     if not isinstance(repository, str) or not repository.startswith(prefix):
         raise ValueError(f"repository must be a URL starting with {prefix}; got {repository!r}")
     owner_name = repository[len(prefix):].strip("/")
-    return f"https://raw.githubusercontent.com/{owner_name}/{branch}/{path.lstrip('/')}"
+    host = os.environ.get("GAN_BOOK_RAW_FILES", "https://raw.githubusercontent.com").rstrip("/")
+    return f"{host}/{owner_name}/{branch}/{path.lstrip('/')}"
 
 
 def read_json(path: str, *, root: str | Path = "..", repository: str = REPOSITORY,

@@ -16,9 +16,13 @@ def test_repository_is_the_one_in_config():
     assert (stored_results.REPOSITORY, stored_results.BRANCH) == setup_cell.repository()
 
 
-def test_raw_url():
+def test_raw_url(monkeypatch):
+    monkeypatch.delenv("GAN_BOOK_RAW_FILES", raising=False)
     assert stored_results.raw_url(PATH, "https://github.com/o/n/", "b") == (
         "https://raw.githubusercontent.com/o/n/b/" + PATH)
+    monkeypatch.setenv("GAN_BOOK_RAW_FILES", "http://127.0.0.1:8000/")
+    assert stored_results.raw_url(PATH, "https://github.com/o/n/", "b") == (
+        "http://127.0.0.1:8000/o/n/b/" + PATH)
     with pytest.raises(ValueError, match="repository"):
         stored_results.raw_url(PATH, "gitlab.com/o/n")
 
@@ -57,3 +61,26 @@ def test_offline_is_one_line(tmp_path, monkeypatch):
 def test_bad_path():
     with pytest.raises(ValueError, match="path"):
         stored_results.read_json("experiments/results/x.md")
+
+
+def test_fetches_over_http_from_a_served_copy(tmp_path, monkeypatch):
+    # the real fetch (urlopen, no stub) from a local server laid out as raw.githubusercontent.com
+    import functools
+    import http.server
+    import threading
+
+    served = tmp_path / "served"
+    owner_name = stored_results.REPOSITORY.removeprefix("https://github.com/")
+    target = served / owner_name / stored_results.BRANCH / PATH
+    target.parent.mkdir(parents=True)
+    target.write_text('{"runs": 3}')
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=served)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("GAN_BOOK_RAW_FILES", f"http://127.0.0.1:{server.server_port}")
+        assert stored_results.read_json(PATH, root=tmp_path / "no_checkout") == {"runs": 3}
+        with pytest.raises(stored_results.ResultsUnavailable, match="404"):
+            stored_results.read_json("experiments/results/missing.json", root=tmp_path)
+    finally:
+        server.shutdown()
