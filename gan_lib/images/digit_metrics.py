@@ -120,6 +120,12 @@ def classify(images, batch_size: int = 1000) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(probabilities), np.concatenate(features)
 
 
+def classifier_features(images, batch_size: int = 1000) -> np.ndarray:
+    """The classifier's 128 penultimate features (N, 128) of ``images``: the space in which
+    :mod:`gan_lib.images.sample_metrics` and :func:`frechet_distance` compare image sets."""
+    return classify(images, batch_size)[1]
+
+
 def _check_probabilities(probabilities) -> np.ndarray:
     p = check_array("probabilities", probabilities, ndim=2)
     if p.shape[1] < 1:
