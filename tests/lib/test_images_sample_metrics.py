@@ -183,3 +183,19 @@ def test_classifier_features_are_the_classifiers_penultimate_layer():
     assert features.shape == (8, digit_metrics.FEATURES)
     # batches of 3 or of 1000: the same numbers up to float32 round-off
     np.testing.assert_allclose(features, digit_metrics.classify(images)[1], rtol=1e-5, atol=1e-5)
+
+
+def test_evaluate_reports_how_many_images_the_frechet_distance_used():
+    from gan_lib.images import digit_metrics
+
+    rng = np.random.default_rng(7)
+    generated = rng.uniform(-1, 1, (30, 28, 28, 1)).astype(np.float32)
+    real = rng.uniform(-1, 1, (40, 28, 28, 1)).astype(np.float32)
+    report = digit_metrics.evaluate(generated, real_images=real)
+    assert report.frechet_n == 20 and report.n == 30
+    _, features = digit_metrics.classify(generated)
+    order = np.random.default_rng(0).permutation(40)
+    _, real_features = digit_metrics.classify(real)
+    expected = digit_metrics.frechet_distance(features[:20], real_features[order[20:40]])
+    assert report.frechet == pytest.approx(expected, rel=1e-9)
+    assert digit_metrics.evaluate(generated).frechet_n is None
