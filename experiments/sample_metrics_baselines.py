@@ -57,7 +57,7 @@ def summary(rows: list[dict]) -> dict:
 def markdown(results: dict) -> str:
     lines = [
         f"Real-vs-real baselines on the classifier's features: {results['data']}; "
-        f"{results['cpu']}; {results['date']}.",
+        f"{results['cpu']}; {results['date']}. The classifier was {results['classifier']}.",
         "",
         "| n per set | seeds | KID | precision | recall | density | coverage | Fréchet |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",

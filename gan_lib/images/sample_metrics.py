@@ -7,7 +7,7 @@ Inception features, so none of the numbers is comparable with a published KID or
 precision on ImageNet-like data; each is compared with its own real-vs-real baseline.
 
 * The **kernel inception distance** (KID; Bińkowski, Sutherland, Arbel and Gretton
-  2018, "Demystifying MMD GANs", Sec. 5): the squared maximum mean discrepancy (Gretton
+  2018, "Demystifying MMD GANs"): the squared maximum mean discrepancy (Gretton
   et al. 2012) between the two feature distributions under the cubic polynomial kernel
   ``k(x, y) = (x.y / d + 1)^3``, estimated by the unbiased U-statistic
 
@@ -17,7 +17,9 @@ precision on ImageNet-like data; each is compared with its own real-vs-real base
 
   Its expectation is the population MMD^2, which is 0 when both sets come from one
   distribution; so an estimate can be slightly negative, and unlike the Fréchet distance
-  it has no upward bias at small sample sizes.
+  it has no upward bias at small sample sizes. It is computed here over all pairs, not
+  averaged over random subsets as is common: both are unbiased, all pairs has the
+  smaller variance. Values are the raw MMD^2 (some papers print it times 100 or 1,000).
 * **Precision and recall** of the sample support (Kynkäänniemi, Karras, Laine, Lehtinen
   and Aila 2019): each point ``x`` of a set gets the ball of radius ``NND_k(x)``, the
   distance to its k-th nearest other point of the set (k = 3); the union of the balls
