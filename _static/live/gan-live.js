@@ -895,6 +895,34 @@ The widget's state and readouts are exposed to tests as element.ganLive (see Wid
     return { f: h, slope: slope };
   }
 
+  /** The critic's loss on batches xP, xQ (n, 1): -(E_P f - E_Q f), plus with the gradient
+   * penalty lambda mean((|f'(xhat)| - 1)^2), xhat = eps xP + (1 - eps) xQ. */
+  Critic1D.prototype.loss = function (xP, xQ, eps) {
+    const tf = this.tf;
+    const penalty = this.constraint().penalty;
+    const objective = tf.sub(tf.mean(mlp(tf, this.D, xP)), tf.mean(mlp(tf, this.D, xQ)));
+    let loss = tf.neg(objective);
+    if (penalty) {
+      const mixed = tf.add(tf.mul(eps, xP), tf.mul(tf.sub(1, eps), xQ));
+      const norms = tf.sqrt(tf.add(tf.square(criticWithSlope(tf, this.D, mixed).slope), 1e-12));
+      loss = tf.add(loss, tf.mul(penalty, tf.mean(tf.square(tf.sub(norms, 1)))));
+    }
+    return { objective: objective, loss: loss };
+  };
+
+  /** The loss and its gradient with respect to the weights on given batches (tests). */
+  Critic1D.prototype.lossGradient = function (xP, xQ, eps) {
+    const tf = this.tf;
+    const self = this;
+    return tf.tidy(function () {
+      const column = function (values) { return tf.tensor2d(Float32Array.from(values), [values.length, 1]); };
+      const out = tf.variableGrads(function () {
+        return self.loss(column(xP), column(xQ), column(eps)).loss;
+      }, [self.D.theta]);
+      return { loss: out.value.dataSync()[0], gradient: Array.from(out.grads[self.D.theta.name].dataSync()) };
+    });
+  };
+
   Critic1D.prototype.trainStep = function () {
     const tf = this.tf;
     const self = this;
@@ -913,15 +941,9 @@ The widget's state and readouts are exposed to tests as element.ganLive (see Wid
       }
       let objective;
       const loss = self.opt.minimize(function () {
-        const gap = tf.sub(tf.mean(mlp(tf, self.D, xP)), tf.mean(mlp(tf, self.D, xQ)));
-        objective = tf.keep(gap);
-        let total = tf.neg(gap);
-        if (constraint.penalty) {
-          const mixed = tf.add(tf.mul(eps, xP), tf.mul(tf.sub(1, eps), xQ));
-          const norms = tf.sqrt(tf.add(tf.square(criticWithSlope(tf, self.D, mixed).slope), 1e-12));
-          total = tf.add(total, tf.mul(constraint.penalty, tf.mean(tf.square(tf.sub(norms, 1)))));
-        }
-        return total;
+        const terms = self.loss(xP, xQ, eps);
+        objective = tf.keep(terms.objective);
+        return terms.loss;
       }, true, [self.D.theta]);
       if (constraint.clip) self.D.theta.assign(tf.clipByValue(self.D.theta, -constraint.clip, constraint.clip));
       last = { objective: objective, loss: tf.keep(loss) };

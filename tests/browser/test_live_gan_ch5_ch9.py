@@ -157,6 +157,49 @@ def test_critic_estimate_and_lipschitz_constant_are_chapter_9s(critic, constrain
         assert np.max(np.abs(state["theta"])) <= 0.01 + 1e-9
 
 
+@pytest.mark.parametrize("constraint, weight", [("gp10", 10.0), ("gp100", 100.0), ("clip", 0.0)])
+def test_critic_loss_and_gradient_are_gan_libs(critic, constraint, weight):
+    """On the same weights and batches, the widget's loss and its gradient are those of
+    gan_lib.losses.wasserstein_critic_loss plus the gradient penalty (as
+    gan_lib.losses.gradient_penalty computes it, with the same eps) for gan_lib's critic,
+    models.mlp_discriminator(1, (64, 64)) of chapter 9, within float32 rounding."""
+    import tensorflow as tf
+
+    from gan_lib import losses
+    from gan_lib.toy import models
+
+    critic.page.get_by_label("Lipschitz constraint").select_option(constraint)
+    _run(critic, 5)
+    rng = np.random.default_rng(0)
+    x_p = P.sample(64, rng).astype(np.float32)[:, None]
+    x_q = Q.sample(64, rng).astype(np.float32)[:, None]
+    eps = rng.uniform(size=(64, 1)).astype(np.float32)
+    out = critic.js(
+        f"([p, q, e]) => Object.assign({GAN}.lossGradient(p, q, e), {{theta: {GAN}.weights()[0]}})",
+        [x_p.ravel().tolist(), x_q.ravel().tolist(), eps.ravel().tolist()],
+    )
+    theta, weights, offset = np.array(out["theta"], np.float32), [], 0
+    for fan_in, fan_out in [(1, 64), (64, 64), (64, 1)]:
+        weights.append(theta[offset : offset + fan_in * fan_out].reshape(fan_in, fan_out))
+        offset += fan_in * fan_out
+        weights.append(theta[offset : offset + fan_out])
+        offset += fan_out
+    model = models.mlp_discriminator(1, (64, 64))
+    model.set_weights(weights)
+    with tf.GradientTape() as tape:
+        loss = losses.wasserstein_critic_loss(model(x_p), model(x_q))
+        if weight:
+            mixed = tf.constant(eps * x_p + (1 - eps) * x_q)
+            with tf.GradientTape() as inner:
+                inner.watch(mixed)
+                outputs = model(mixed)
+            norms = tf.sqrt(tf.reduce_sum(tf.square(inner.gradient(outputs, mixed)), axis=1) + 1e-12)
+            loss += weight * tf.reduce_mean(tf.square(norms - 1.0))
+    gradient = np.concatenate([g.numpy().ravel() for g in tape.gradient(loss, model.trainable_variables)])
+    assert out["loss"] == pytest.approx(float(loss), rel=1e-5, abs=1e-6)
+    np.testing.assert_allclose(out["gradient"], gradient, rtol=1e-3, atol=1e-5 * np.abs(gradient).max())
+
+
 def test_critic_slope_for_the_penalty_is_the_derivative(critic):
     """The gradient penalty's f'(x), by forward-mode differentiation, against central
     differences of f between the kinks (float32: h = 1e-2, on a critic that is piecewise
