@@ -21,6 +21,10 @@ TFJS_PACKAGES = ROOT / ".cache" / "tfjs" / "node_modules" / "@tensorflow"
 TFJS = TFJS_PACKAGES / "tfjs" / "dist" / "tf.min.js"
 WASM_DIST = TFJS_PACKAGES / "tfjs-backend-wasm" / "dist"
 
+WIDGET = "div.gan-live"
+READY = "() => { const w = document.querySelector('div.gan-live').ganLive; return w && w.gan && w.state; }"
+GAN = "document.querySelector('div.gan-live').ganLive.gan"
+
 PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -78,3 +82,46 @@ def serve(folder: Path):
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
+
+
+class LivePage:
+    """A page with the widget, recording console errors and requests off the local server."""
+
+    def __init__(self, browser, url, width=1280, reduced_motion="no-preference", path="index.html"):
+        self.context = browser.new_context(viewport={"width": width, "height": 900}, reduced_motion=reduced_motion)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.external: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+        def route(route):
+            if route.request.url.startswith(url):
+                route.continue_()
+            else:
+                self.external.append(route.request.url)
+                route.abort()
+
+        self.page.route("**/*", route)
+        self.page.goto(f"{url}/{path}", wait_until="load")
+        self.page.wait_for_function(READY, timeout=60_000)
+
+    def js(self, expression, arg=None):
+        return self.page.evaluate(expression, arg)
+
+    def weights(self):
+        return self.js(f"() => {GAN}.weights()")
+
+    def readouts(self):
+        return self.js(
+            "() => Object.fromEntries([...document.querySelectorAll('[data-readout]')]"
+            ".map(e => [e.dataset.readout, e.textContent]))"
+        )
+
+    def step_count(self):
+        return self.js(f"() => {GAN}.step")
+
+    def close(self):
+        assert self.errors == [], f"console errors: {self.errors}"
+        assert self.external == [], f"requests off the local server: {self.external}"
+        self.context.close()

@@ -9,20 +9,18 @@ nothing outside the local server.
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
 import pytest
-from livepage import ROOT, build_site, serve, widget_html
+from livepage import GAN, READY, ROOT, WIDGET, LivePage, build_site, serve, widget_html
 
 from bookbuild import live_static
 from gan_lib.probability import Gaussian, js_divergence, optimal_discriminator, value_function
 from gan_lib.toy import metrics
 
 P_DATA = Gaussian(3.0, 1.0)
-WIDGET = "div.gan-live"
-READY = "() => { const w = document.querySelector('div.gan-live').ganLive; return w && w.gan && w.state; }"
-GAN = "document.querySelector('div.gan-live').ganLive.gan"
 
 # Agreement with gan_lib, for G(z) = a z_1 + b (p_g = N(b, a^2)) on the widget's 5,000
 # evaluation samples. The widget's JS estimate is gan_lib.toy.metrics.js_from_samples
@@ -46,49 +44,6 @@ def live_url(tmp_path_factory):
                         "autoplay.html": widget_html() + '<div style="height: 3000px"></div><p id="below">end</p>'})
     with serve(folder) as url:
         yield url
-
-
-class LivePage:
-    """A page with the widget, recording console errors and requests off the local server."""
-
-    def __init__(self, browser, url, width=1280, reduced_motion="no-preference", path="index.html"):
-        self.context = browser.new_context(viewport={"width": width, "height": 900}, reduced_motion=reduced_motion)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.external: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-        def route(route):
-            if route.request.url.startswith(url):
-                route.continue_()
-            else:
-                self.external.append(route.request.url)
-                route.abort()
-
-        self.page.route("**/*", route)
-        self.page.goto(f"{url}/{path}", wait_until="load")
-        self.page.wait_for_function(READY, timeout=60_000)
-
-    def js(self, expression, arg=None):
-        return self.page.evaluate(expression, arg)
-
-    def weights(self):
-        return self.js(f"() => {GAN}.weights()")
-
-    def readouts(self):
-        return self.js(
-            "() => Object.fromEntries([...document.querySelectorAll('[data-readout]')]"
-            ".map(e => [e.dataset.readout, e.textContent]))"
-        )
-
-    def step_count(self):
-        return self.js(f"() => {GAN}.step")
-
-    def close(self):
-        assert self.errors == [], f"console errors: {self.errors}"
-        assert self.external == [], f"requests off the local server: {self.external}"
-        self.context.close()
 
 
 @pytest.fixture
@@ -319,7 +274,27 @@ def test_pinned_version_is_the_makefiles_and_in_the_cache():
 
 # ---------------------------------------------------------------- in the built book
 
-LIVE_CHAPTERS = {"chapters/04_toy_gan_1d.html": "ch4-gaussian-1d"}
+
+
+def _live_chapters() -> dict[str, str]:
+    """Chapter page -> the widget its markdown cells hold (data-gan-live="NAME")."""
+    found = {}
+    for notebook in sorted((ROOT / "chapters").glob("*.ipynb")):
+        for cell in json.loads(notebook.read_text())["cells"]:
+            names = re.findall(r'data-gan-live="([^"]+)"', "".join(cell["source"]))
+            if cell["cell_type"] == "markdown" and names:
+                found[f"chapters/{notebook.stem}.html"] = names[0]
+    return found
+
+
+LIVE_CHAPTERS = _live_chapters()
+
+
+def test_chapters_embed_known_widgets():
+    assert LIVE_CHAPTERS.get("chapters/04_toy_gan_1d.html") == "ch4-gaussian-1d"
+    known = set(re.findall(r'^    "(ch\d+-[\w-]+)": \{$', (ROOT / "_static/live/gan-live.js").read_text(), re.M))
+    assert known >= {"ch4-gaussian-1d", "ch5-ring", "ch9-critic"}
+    assert set(LIVE_CHAPTERS.values()) <= known
 
 
 @pytest.mark.parametrize("path", sorted(LIVE_CHAPTERS))
@@ -331,8 +306,8 @@ def test_chapter_page_trains_its_widget_offline(book_page, path):
     widget = page.locator(f"div.gan-live[data-gan-live='{LIVE_CHAPTERS[path]}']")
     assert widget.count() == 1
     page.wait_for_function(READY, timeout=60_000)
-    page.evaluate("() => document.querySelector('div.gan-live').ganLive.advance(5)")
-    assert page.evaluate("() => document.querySelector('div.gan-live').ganLive.gan.step") == 5
+    page.evaluate("() => document.querySelector('div.gan-live').ganLive.advance(2)")
+    assert page.evaluate("() => document.querySelector('div.gan-live').ganLive.gan.step") == 2
     assert page.evaluate("() => tf.getBackend()") == "wasm"
     assert page.evaluate(
         "() => [...document.images].some(i => i.compareDocumentPosition(document.querySelector('div.gan-live'))"
