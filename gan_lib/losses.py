@@ -245,7 +245,7 @@ def wasserstein_generator_loss(fake_outputs) -> tf.Tensor:
     return -tf.reduce_mean(check_logits("fake_outputs", fake_outputs))
 
 
-def gradient_penalty(critic, real, fake, seed, weight: float = 10.0) -> tf.Tensor:
+def gradient_penalty(critic, real, fake, seed, weight: float = 10.0, side: str = "two_sided") -> tf.Tensor:
     """``lambda E_xhat[(||grad_x f(xhat)||_2 - 1)^2]`` with ``xhat = eps x + (1 - eps) G(z)``.
 
     Gulrajani et al. (2017), Algorithm 1: one ``eps ~ U[0, 1]`` per sample pair, drawn
@@ -256,10 +256,17 @@ def gradient_penalty(critic, real, fake, seed, weight: float = 10.0) -> tf.Tenso
     It is added to the critic's loss; the trainer differentiates it again with respect to
     the critic's weights (a second-order gradient). ``critic`` is called as
     ``critic(x)``: the signature of :attr:`Objective.penalty`.
+
+    ``side="one_sided"`` penalizes only norms above 1,
+    ``lambda E_xhat[max(0, ||grad_x f(xhat)||_2 - 1)^2]``: the Lipschitz penalty of
+    Petzka, Fischer and Lukovnikov (2018), for whom the constraint ``||grad f|| <= 1`` is
+    an inequality that a critic with flatter slopes does not violate. It is applied here
+    at the same interpolates.
     """
     if not callable(critic):
         raise TypeError(f"critic must be a Keras model or function; got {critic!r}")
     weight = check_number("weight (lambda)", weight, at_least=0)
+    _check_side(side)
     real = tf.convert_to_tensor(real)
     fake = tf.cast(tf.convert_to_tensor(fake), real.dtype)
     if not real.dtype.is_floating:
@@ -275,7 +282,18 @@ def gradient_penalty(critic, real, fake, seed, weight: float = 10.0) -> tf.Tenso
     grads = tape.gradient(outputs, mixed)
     axes = tf.range(1, tf.rank(grads))
     norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=axes) + 1e-12)
-    return weight * tf.reduce_mean(tf.square(norms - 1.0))
+    excess = norms - 1.0
+    if side == "one_sided":
+        excess = tf.nn.relu(excess)
+    return weight * tf.reduce_mean(tf.square(excess))
+
+
+GRADIENT_PENALTY_SIDES = ("two_sided", "one_sided")
+
+
+def _check_side(side: str) -> None:
+    if side not in GRADIENT_PENALTY_SIDES:
+        raise ValueError(f"penalty side must be one of {GRADIENT_PENALTY_SIDES}; got {side!r}")
 
 
 def r1_penalty(discriminator, real, weight: float = 1.0) -> tf.Tensor:
@@ -389,21 +407,28 @@ def _f_gan_game(divergence: str) -> Objective:
     )
 
 
-def _wasserstein_game(gp_weight: float = 10.0) -> Objective:
+def _wasserstein_game(gp_weight: float = 10.0, penalty: str = "two_sided") -> Objective:
     """WGAN-GP (Gulrajani et al. 2017): the Wasserstein losses and :func:`gradient_penalty`
     with ``lambda = gp_weight``. The paper pairs it with 5 critic updates per generator
-    update and Adam(1e-4, beta_1 = 0, beta_2 = 0.9). ``gp_weight = 0`` adds no penalty and
+    update and Adam(1e-4, beta_1 = 0, beta_2 = 0.9). ``penalty="one_sided"`` penalizes
+    only gradient norms above 1 (Petzka, Fischer and Lukovnikov 2018; :func:`gradient_penalty`,
+    ``side``). ``gp_weight = 0`` adds no penalty and
     leaves the critic unconstrained, so the Wasserstein losses alone let it grow without
     bound: it is sound only with a Lipschitz constraint imposed elsewhere (spectral
     normalization of the critic's layers, e.g. ``Recipe(d_spectral_norm=True)``, or weight
     clipping)."""
     gp_weight = check_number("gp_weight (lambda)", gp_weight, at_least=0)
-    penalty = None
+    if not isinstance(penalty, str):
+        raise TypeError(f"penalty must be one of {GRADIENT_PENALTY_SIDES}; got {penalty!r}")
+    _check_side(penalty)
+    side = penalty
+    penalty_fn = None
     if gp_weight:
-        def penalty(critic, real, fake, seed):
-            return gradient_penalty(critic, real, fake, seed, gp_weight)
-    return Objective(f"wasserstein(gp_weight={gp_weight})", wasserstein_critic_loss,
-                     wasserstein_generator_loss, penalty=penalty, probability_outputs=False)
+        def penalty_fn(critic, real, fake, seed):
+            return gradient_penalty(critic, real, fake, seed, gp_weight, side)
+    name = f"wasserstein(gp_weight={gp_weight}" + (", penalty=one_sided)" if side == "one_sided" else ")")
+    return Objective(name, wasserstein_critic_loss,
+                     wasserstein_generator_loss, penalty=penalty_fn, probability_outputs=False)
 
 
 def _hinge_game() -> Objective:
@@ -431,8 +456,9 @@ GAMES: dict[str, Game] = {
         lambda real_label: _cross_entropy_game("non_saturating", non_saturating_generator_loss, real_label),
         {"real_label": 1.0}, "Goodfellow et al. 2014, Sec. 3; Goodfellow 2016, Sec. 3.2.3"),
     "f_gan": Game(_f_gan_game, {"divergence": None}, "Nowozin, Cseke and Tomioka 2016, eq. (6), Table 2"),
-    "wasserstein": Game(_wasserstein_game, {"gp_weight": 10.0},
-                        "Arjovsky, Chintala and Bottou 2017; Gulrajani et al. 2017 (gradient penalty)"),
+    "wasserstein": Game(_wasserstein_game, {"gp_weight": 10.0, "penalty": "two_sided"},
+                        "Arjovsky, Chintala and Bottou 2017; Gulrajani et al. 2017 (gradient penalty); "
+                        "Petzka, Fischer and Lukovnikov 2018 (one-sided penalty)"),
     "hinge": Game(_hinge_game, {}, "Lim and Ye 2017; Miyato et al. 2018"),
     "lsgan": Game(_lsgan_game, {"a": 0.0, "b": 1.0, "c": 1.0}, "Mao et al. 2017, eq. (2) and (9)"),
 }
@@ -441,7 +467,7 @@ GAMES: dict[str, Game] = {
 def objective(name: str, **options) -> Objective:
     """The :class:`Objective` of the game registered as ``name`` in :data:`GAMES`, with
     ``options`` (each game's own, e.g. ``real_label`` for ``"non_saturating"``,
-    ``divergence`` for ``"f_gan"``, ``gp_weight`` for ``"wasserstein"``); options not
+    ``divergence`` for ``"f_gan"``, ``gp_weight`` and ``penalty`` for ``"wasserstein"``); options not
     given take their defaults."""
     if not isinstance(name, str):
         raise TypeError(f"a loss is named by a string, one of {sorted(GAMES)}; got {name!r}")
