@@ -52,7 +52,7 @@ at a time, so the peak is about ``2 x BLOCK_BYTES`` (128 MiB) beyond the inputs.
 set's pairs (both k-NN radii from one ``np.partition`` and KID's within-real sum), the
 generated set's, and the pairs between them (precision, recall, density, coverage and
 KID's between-set sum at once). Measured for N = M = 10,000 points of 128 features on a
-shared 2-core AMD EPYC (load about 16): about 50 s, against 94 to 152 s when each number
+shared 2-core AMD EPYC (load about 16): 42 and 52 s, against 94 and 152 s when each number
 was computed separately (the old code, timed in the same run; numbers identical). The
 work grows as ``N^2 + M^2 + N M`` pairs, so 60,000 real points against 10,000 take about
 14 times as long.
