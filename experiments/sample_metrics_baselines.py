@@ -102,7 +102,9 @@ def main() -> None:
     start = time.perf_counter()
     features = digit_metrics.classifier_features(digits.images)
     feature_seconds = time.perf_counter() - start
-    pools = {"all": (features, f"all {len(digits):,} {digits.source} digits (shuffle seed 0)")}
+    everything = (f"all {len(digits):,} {digits.source} digits (shuffle seed 0), "
+                  "including any the classifier was not trained on")
+    pools = {"all": (features, everything)}
     if digits.source == record["data_source"] and len(digits) == record["digits"]:
         # the classifier's split: load_mnist(seed=shuffle_seed).split(held_out_fraction), first part
         trained_on = mnist.load_mnist(seed=record["shuffle_seed"], source=record["data_source"],
