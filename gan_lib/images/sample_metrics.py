@@ -38,7 +38,7 @@ precision on ImageNet-like data; each is compared with its own real-vs-real base
   al.): :func:`expected_coverage`. The digit baselines
   (``experiments/results/sample_metrics_baselines.md``) measure 0.971, 0.964 and 0.968 at
   N = M = 500, 1,000 and 2,500 (all digits, 3 seeds), against 0.969 expected at each:
-  within one or two seed-to-seed standard deviations.
+  each within one seed-to-seed standard deviation of it.
 
 A point lies in a ball when its distance is ``<=`` the radius. That is Kynkäänniemi et
 al.'s choice; Naeem et al.'s released code (``prdc``) uses strict ``<``. The two differ
