@@ -16,11 +16,14 @@ origin. Truncated at ``c = 1`` the noise has root-mean-square length 4.3 (at ``c
 truncated noise lives with probability 2.5e-11 (:func:`box_probability`). So truncated
 noise comes from a region the generator almost never saw in training. What truncation
 does is move ``z`` toward the origin, the mode of the noise density, and so ``G(z)``
-toward ``G(0)``; where ``G`` is close to linear in ``z`` that is about its average
-output ``E[G(z)]``, which is why truncated samples look cleaner and more alike. Whether
-that helps is an empirical question per generator: Brock et al. found some of their
-larger models not amenable to truncation (saturation artifacts on truncated noise)
-until orthogonal regularization made them so.
+toward ``G(0)`` (for a smooth ``G``): the samples become more alike. Whether they also
+look better depends on the generator: ``G(0)`` is one point of its output, and where ``G``
+is close to linear in ``z`` it is near the average output ``E[G(z)]``, which on data with
+several modes (ten digit classes) can be a blurry mixture rather than a clean image.
+What has been measured is the trade: Kynkäänniemi et al. (2019) found that truncation
+raises precision and lowers recall. Brock et al. found some of their larger models not
+amenable to truncation (saturation artifacts on truncated noise), and orthogonal
+regularization made many more of them amenable.
 
 Each coordinate is drawn by inverse-CDF sampling, ``z = Phi^-1(Phi(-c) + u (Phi(c) -
 Phi(-c)))`` with ``u ~ U(0, 1)``, which is exact and takes one draw per value (no

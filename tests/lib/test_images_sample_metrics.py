@@ -127,7 +127,7 @@ def test_kid_is_unbiased_for_one_distribution_and_for_two():
 
 def test_blocks_bound_the_memory(monkeypatch):
     """6,000 points of 128 features: the full distance matrix would take 288 MB; with
-    blocks of 8 MiB the peak stays under a tenth of that."""
+    blocks of 8 MiB the peak stays near two blocks (a block and its copy), 17 MB."""
     monkeypatch.setattr(sm, "BLOCK_BYTES", 8 * 2**20)
     rng = np.random.default_rng(5)
     x, y = rng.standard_normal((6_000, 128)), rng.standard_normal((6_000, 128))
@@ -135,7 +135,7 @@ def test_blocks_bound_the_memory(monkeypatch):
     sm.compare(x, y)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert peak < 28e6
+    assert peak < 2.3 * sm.BLOCK_BYTES
 
 
 def test_compare_collects_the_five_numbers(small_sets):
@@ -149,6 +149,83 @@ def test_compare_collects_the_five_numbers(small_sets):
                                      "density", "coverage"}
 
 
+# ----- ties, the generated side's size, the null value of coverage --------------------------
+def test_duplicates_are_at_distance_exactly_zero():
+    """Each of 60 distinct real points appears 4 times, so with k = 3 every real ball has
+    radius 0; a generated copy of a real point must lie in exactly its 4 balls. With
+    |a|^2 + |b|^2 - 2 a.b alone, round-off made some copies' distance +1e-12 (outside)."""
+    rng = np.random.default_rng(8)
+    distinct = 3.0 + rng.standard_normal((60, 128))
+    real = np.repeat(distinct, 4, axis=0)
+    generated = distinct[rng.integers(0, 60, 200)]
+    assert np.all(sm.knn_radii(real, 3) == 0.0)
+    precision, _ = sm.precision_recall(real, generated)
+    density, coverage = sm.density_coverage(real, generated, k=3)
+    assert precision == 1.0
+    assert density == pytest.approx(4 / 3, abs=1e-12)  # 4 balls per generated point, / k
+    hit = np.unique(generated, axis=0).shape[0]
+    assert coverage == pytest.approx(hit / 60, abs=1e-12)
+
+
+def test_a_discrete_case_worked_by_hand():
+    """1-D, integer coordinates (every distance exact), k = 3. Real: 0 x4, 5 x4, 9; its
+    radii are 0 (the 0s and 5s) and 4 (9: the 5s at 4). Generated: 5, 5, 9, 7, 2; radii
+    3, 3, 4, 2, 5. Precision: all but 2 lie in a real ball (5 in 9's ball on its edge):
+    4/5. Recall: 0 lies in 2's ball (radius 5): 9/9. Density: 5 lies in 5 balls (four
+    5s and 9's), 9 and 7 in one, 2 in none: (5 + 5 + 1 + 1) / (3 x 5). Coverage: the 5s
+    and the 9: 5/9."""
+    real = np.array([0, 0, 0, 0, 5, 5, 5, 5, 9], dtype=float)[:, None]
+    generated = np.array([5, 5, 9, 7, 2], dtype=float)[:, None]
+    np.testing.assert_array_equal(sm.knn_radii(real, 3), [0, 0, 0, 0, 0, 0, 0, 0, 4])
+    np.testing.assert_array_equal(sm.knn_radii(generated, 3), [3, 3, 4, 2, 5])
+    assert sm.precision_recall(real, generated) == (4 / 5, 1.0)
+    density, coverage = sm.density_coverage(real, generated, k=3)
+    assert density == pytest.approx(12 / 15, abs=1e-12)
+    assert coverage == pytest.approx(5 / 9, abs=1e-12)
+
+
+def test_density_coverage_needs_more_than_k_points_on_the_real_side_only():
+    rng = np.random.default_rng(9)
+    x, y = rng.standard_normal((12, 3)), rng.standard_normal((2, 3))
+    assert sm.density_coverage(x, y, k=5) == pytest.approx(brute_density_coverage(x, y, 5), abs=1e-12)
+    assert sm.density_coverage(x, y[:1], k=5) == pytest.approx(brute_density_coverage(x, y[:1], 5), abs=1e-12)
+    with pytest.raises(ValueError, match="k must be smaller than the number of points in real"):
+        sm.density_coverage(x[:5], y, k=5)
+    with pytest.raises(ValueError, match="k must be smaller than the number of points in generated"):
+        sm.precision_recall(x, y, k=3)
+
+
+def test_compare_takes_both_k_of_the_real_set_from_one_pass(monkeypatch, small_sets):
+    """compare() makes one pass over the real set's pairs (radii for k = 3 and k = 5 and
+    KID's within-real sum), one over the generated set's, and no more."""
+    calls = []
+    within = sm._within
+
+    def counting(features, ks):
+        calls.append((len(features), ks))
+        return within(features, ks)
+
+    monkeypatch.setattr(sm, "_within", counting)
+    x, y = small_sets
+    sm.compare(x, y)
+    assert calls == [(40, (3, 5)), (31, (3,))]
+
+
+def test_expected_coverage_matches_a_simulation():
+    """Two samples of one distribution: E[coverage] = 1 - prod_{i<k} (N-1-i)/(N+M-1-i)
+    (x_i is uncovered when its k nearest among the other N - 1 + M points are all real)."""
+    rng = np.random.default_rng(10)
+    n, m, k, repeats = 30, 20, 5, 800
+    values = [sm.density_coverage(rng.standard_normal((n, 4)), rng.standard_normal((m, 4)), k)[1]
+              for _ in range(repeats)]
+    expected = sm.expected_coverage(n, m, k)
+    assert abs(np.mean(values) - expected) < 4 * np.std(values) / np.sqrt(repeats)
+    assert abs(expected - (1 - 29 / 49 * 28 / 48 * 27 / 47 * 26 / 46 * 25 / 45)) < 1e-15
+    assert sm.expected_coverage(10**6, 10**6, 5) == pytest.approx(1 - 2**-5, abs=1e-5)
+    with pytest.raises(ValueError, match="k must be smaller than n_real"):
+        sm.expected_coverage(5, 10, 5)
+
+
 # ----- bad input -----------------------------------------------------------------------------
 @pytest.mark.parametrize("call", [sm.kernel_inception_distance, sm.precision_recall, sm.density_coverage])
 def test_bad_inputs_name_the_argument(call):
@@ -158,7 +235,7 @@ def test_bad_inputs_name_the_argument(call):
     with pytest.raises(ValueError, match="real"):
         call(good[0], good)  # one vector, not a set
     with pytest.raises(ValueError, match="generated"):
-        call(good, good[:1])
+        call(good, good[:0])
     with pytest.raises(ValueError, match="generated"):
         call(good, np.full((10, 3), np.nan))
 
