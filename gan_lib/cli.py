@@ -2,7 +2,7 @@
 
     gan-book train dcgan --minutes 10 --out runs/dcgan          # chapter 6's recipe
     gan-book train conditional --minutes 6 --out runs/digits    # chapter 10's: G(z, y)
-    gan-book train self-conditioned --minutes 10 --out runs/sc  # chapter 6's, on k-means clusters
+    gan-book train self-conditioned --minutes 10 --out runs/sc  # chapter 11's, on k-means clusters
     gan-book train dcgan --minutes 10 --out runs/dcgan          # again: resumes, 10 more minutes
     gan-book train dcgan --minutes 10 --loss hinge --out runs/hinge  # another registered game
     gan-book sample runs/digits --n 100 --out sevens.png --label 7
@@ -410,7 +410,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--truncation", type=_argument("--truncation", greater_than=0, finite=False), default=None,
                    metavar="C",
                    help="draw each noise coordinate from N(0, 1) cut at +-C (the truncation trick: "
-                        "cleaner, less varied samples; default: no truncation)")
+                        "samples move toward G(0), less varied; default: no truncation)")
     s.set_defaults(run=sample)
     return main
 
