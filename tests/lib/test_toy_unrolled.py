@@ -56,9 +56,12 @@ def test_make_trainer_builds_the_unrolled_trainer_only_when_asked():
 def float64():
     """Networks in float64, so that a finite difference with a small step is accurate
     (LeakyReLU's kinks make the loss only piecewise smooth: the step must be small)."""
-    keras.backend.set_floatx("float64")
+    policy = keras.config.dtype_policy()
+    keras.config.set_floatx("float64")
+    keras.config.set_dtype_policy("float64")
     yield
-    keras.backend.set_floatx("float32")
+    keras.config.set_dtype_policy(policy)
+    keras.config.set_floatx("float32")
 
 
 def _directional_derivatives(unroll, eta):
