@@ -139,9 +139,12 @@ def make_trainer(
     (``keras.optimizers.schedules.CosineDecay``, Loshchilov and Hutter 2017); without,
     it stays constant. ``trainer_options`` go to ``GANTrainer`` (``d_steps``,
     ``objective`` (a name registered in ``gan_lib.losses.GAMES`` or an ``Objective``),
-    ``jit_compile``, ...), which gets the same ``seed``.
+    ``jit_compile``, ...), which gets the same ``seed``. With ``unroll=K`` (and
+    ``unroll_learning_rate``) among them the trainer is a
+    ``gan_lib.toy.unrolled.UnrolledGANTrainer``, the unrolled GAN of Metz et al. (2017).
     The same arguments give the same networks, optimizers and training run.
     """
+    from gan_lib.toy.unrolled import UnrolledGANTrainer
     from gan_lib.training import GANTrainer
 
     seed = check_seed("seed", seed)
@@ -156,7 +159,8 @@ def make_trainer(
     G = mlp_generator(noise_dim, data_dim, hidden=hidden)
     D = mlp_discriminator(data_dim, hidden=hidden if d_hidden is None else d_hidden, pack=pack,
                           minibatch_std=minibatch_std)
-    return GANTrainer(
+    trainer = UnrolledGANTrainer if "unroll" in trainer_options else GANTrainer
+    return trainer(
         G,
         D,
         noise_dim=noise_dim,
