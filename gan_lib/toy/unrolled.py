@@ -10,7 +10,11 @@ L_D = -V), the generator descends the surrogate loss
 
     L_G^K(theta_G, theta_D) = L_G(theta_G, theta_D^K(theta_G, theta_D)),
 
-and its gradient is taken *through* the unrolled steps (their Eq. 10):
+where L_G is the trainer's generator loss (the objective's, e.g. the non-saturating
+E_z[-log D(G(z))]; the paper uses f = V itself). If the inner steps converge, theta_D^K
+tends to a (local) best response as K grows, and L_G^K to L_G against it: for V, the
+generator's side of min_G max_D V; for the non-saturating loss, KL(p_g || p_data) -
+2 JS up to a constant. The gradient is taken *through* the unrolled steps (their Eq. 12):
 ``dL_G^K/dtheta_G = dL_G/dtheta_G + dL_G/dtheta_D^K * dtheta_D^K/dtheta_G``. The second
 term says how the discriminator would react to the generator's move; it needs second
 derivatives, which TensorFlow's autodiff gives by differentiating the K inner gradient
@@ -22,7 +26,10 @@ ordinary step.
 unrolled SGD steps of D on that update's real batch and the G update's fakes);
 ``UnrolledGANTrainer`` is ``gan_lib.training.GANTrainer`` with this step. The inner
 steps are plain gradient steps of size ``unroll_learning_rate`` (Eq. 7), whatever
-optimizer updates D itself.
+optimizer updates D itself. Departures from the paper: its Eqs. 10-11 update both
+players at once from the same weights and its experiments unroll D's own optimizer
+(Adam); here D takes its step first, G looks K plain SGD steps beyond the updated D, and
+the inner step size does not follow D's learning-rate schedule.
 """
 
 from __future__ import annotations
@@ -91,7 +98,8 @@ class UnrolledGANTrainer(GANTrainer):
     """``GANTrainer`` whose step is :func:`unrolled_step` with K = ``unroll`` (>= 0)
     inner SGD steps of size ``unroll_learning_rate`` (> 0). Everything else (seeded
     draws, compiled calls, history, callbacks, checkpoints) is ``GANTrainer``'s. One D
-    update per step; no penalty, augmentation, labels, EMA or strategy."""
+    update per step; no penalty, augmentation, labels, EMA or strategy. The history's
+    ``g_loss`` is the surrogate L_G^K, not the loss against the current D."""
 
     def __init__(self, generator, discriminator, *, unroll: int, unroll_learning_rate: float, **options):
         self.unroll = validation.check_integer("unroll", unroll, at_least=0)
