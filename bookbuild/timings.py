@@ -76,13 +76,15 @@ def measure(path: Path, timeout: int, executed: Path | None = None) -> dict:
 def describe(entry: dict | None) -> str:
     """Reader wording of one record: 'about 2 min on 2 CPU cores'.
 
-    The load average before the run stays in the record (and the README): a reader page
-    shows the measurement, not the state of the machine it was taken on."""
+    The load average before the run stays in the record (and the README). A run timed
+    while other jobs kept the load above the core count took longer than it would alone,
+    so its time reads 'at most': 'at most 16 min on 2 CPU cores'."""
     if entry is None:
         return NOT_MEASURED
     seconds = entry["seconds"]
     amount = f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
-    return f"about {amount} on {entry['cores']} CPU cores"
+    busy = (entry.get("load_before") or 0) > entry["cores"]
+    return f"{'at most' if busy else 'about'} {amount} on {entry['cores']} CPU cores"
 
 
 def run_time_sentence(entry: dict | None) -> str:
