@@ -375,15 +375,18 @@ def _lsgan_game(a: float = 0.0, b: float = 1.0, c: float = 1.0) -> Objective:
     """LSGAN (Mao et al. 2017) with targets ``a`` (fakes, for D), ``b`` (real, for D) and
     ``c`` (fakes, for G). The default ``a, b, c = 0, 1, 1`` is the paper's 0-1 coding,
     eq. (9); ``a, b, c = -1, 1, 0`` satisfies their ``b - c = 1, b - a = 2`` (eq. 8), under
-    which, against the best D, G minimizes (their Sec. 3.2)
+    which G's loss evaluated at the best D equals (their Sec. 3.2)
 
-        chi^2_Pearson(p_data + p_g || 2 p_g)
-            = integral (2 p_g - (p_data + p_g))^2 / (p_data + p_g) dx = 2 chi^2(p_g || m),
+        1/2 chi^2_Pearson(p_data + p_g || 2 p_g)
+            = 1/2 integral (2 p_g - (p_data + p_g))^2 / (p_data + p_g) dx = chi^2(p_g || m),
 
-    with ``m = (p_data + p_g) / 2`` and ``chi^2(P || Q) = integral (P - Q)^2 / Q dx``. The
-    equivalence holds for the paper's eq. (3) G loss, which adds ``1/2 E_data[(D(x) - c)^2]``
-    to :func:`lsgan_generator_loss`; that term does not depend on G, so omitting it (as
-    :func:`lsgan_generator_loss` does) leaves G's gradient unchanged."""
+    with ``m = (p_data + p_g) / 2`` and ``chi^2(P || Q) = integral (P - Q)^2 / Q dx``. This
+    holds for the paper's eq. (3) G loss, which adds ``1/2 E_data[(D(x) - c)^2]`` to
+    :func:`lsgan_generator_loss`; that term does not depend on G, so omitting it (as
+    :func:`lsgan_generator_loss` does) leaves G's gradient unchanged. The game is not
+    zero-sum, so a G step against a fixed best D does not follow the gradient of this
+    chi^2: it descends ``F(p_g) = integral p_data (phi(p_g / p_data) - phi(1)) dx`` with
+    ``phi'(r) = 1/2 ((b - c) + (a - c) r)^2 / (1 + r)^2`` (chapter 8, "Least squares GAN")."""
     a, b, c = (check_number(name, value) for name, value in (("a", a), ("b", b), ("c", c)))
     if a == b:
         raise ValueError(f"the targets a (fakes) and b (real) must differ; got a = b = {a}")
