@@ -105,6 +105,9 @@ ALLOWED: dict[str, dict[str, str]] = {
     },
     "09_wasserstein": {
         "8,000": "chapter 5's full-mode step count (a setting of that chapter)",
+        "2,000": "the live critic widget's fixed number of updates (full mode's setting)",
+        "2.2": "a lemma's number in Mescheder et al. (2018)",
+        "4.1": "a theorem's number in Mescheder et al. (2018)",
     },
     "10_conditional_gan": {
         "5,000": "the offline data set's size (the data set's definition)",

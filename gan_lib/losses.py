@@ -260,8 +260,8 @@ def gradient_penalty(critic, real, fake, seed, weight: float = 10.0, side: str =
     ``side="one_sided"`` penalizes only norms above 1,
     ``lambda E_xhat[max(0, ||grad_x f(xhat)||_2 - 1)^2]``: the Lipschitz penalty of
     Petzka, Fischer and Lukovnikov (2018), for whom the constraint ``||grad f|| <= 1`` is
-    an inequality that a critic with flatter slopes does not violate. It is applied here
-    at the same interpolates.
+    an inequality that a critic with flatter slopes does not violate. ``gan_lib`` applies
+    it, as its own choice, at WGAN-GP's interpolates ``xhat`` above.
     """
     if not callable(critic):
         raise TypeError(f"critic must be a Keras model or function; got {critic!r}")
@@ -414,8 +414,8 @@ def _wasserstein_game(gp_weight: float = 10.0, penalty: str = "two_sided") -> Ob
     """WGAN-GP (Gulrajani et al. 2017): the Wasserstein losses and :func:`gradient_penalty`
     with ``lambda = gp_weight``. The paper pairs it with 5 critic updates per generator
     update and Adam(1e-4, beta_1 = 0, beta_2 = 0.9). ``penalty="one_sided"`` penalizes
-    only gradient norms above 1 (Petzka, Fischer and Lukovnikov 2018; :func:`gradient_penalty`,
-    ``side``). ``gp_weight = 0`` adds no penalty and
+    only gradient norms above 1 (Petzka, Fischer and Lukovnikov 2018; applied here, as in
+    :func:`gradient_penalty` with ``side``, at WGAN-GP's interpolates). ``gp_weight = 0`` adds no penalty and
     leaves the critic unconstrained, so the Wasserstein losses alone let it grow without
     bound: it is sound only with a Lipschitz constraint imposed elsewhere (spectral
     normalization of the critic's layers, e.g. ``Recipe(d_spectral_norm=True)``, or weight

@@ -31,7 +31,8 @@ equilibrium is ``theta = psi = 0``. Gradient training follows the vector field
 At the equilibrium the Jacobian is ``[[0, -f'(0)], [f'(0), -gamma_r1]]``: eigenvalues
 ``+-i f'(0)`` without R1 (purely imaginary: their Lemma 2.2; gradient descent does not
 converge locally, their Section 2), and ``-gamma/2 +- sqrt(gamma^2/4 - f'(0)^2)`` with
-it (real parts negative: locally convergent, their Section 3 and Theorem 4.1).
+it (real parts negative: locally convergent, their Section 3; for general GANs their
+Theorem 4.1, under the assumptions stated there).
 """
 
 from __future__ import annotations
