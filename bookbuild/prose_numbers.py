@@ -59,6 +59,11 @@ CONSTANTS = {
 
 # page stem -> {number as typed: why the prose may state it}
 ALLOWED: dict[str, dict[str, str]] = {
+    "01_probability": {
+        "0.90": "exercise solution: the root of a closed form (delta/sigma where the quadratic "
+                "approximation is 10% off), arithmetic, not a run",
+        "1.1": "exercise premise: the 10% error the reader solves for",
+    },
     "03_optimal_discriminator": {
         "0.4": "exercise solution: the order of magnitude the reader is asked to measure",
         "2.1": "a theorem number of Arjovsky and Bottou 2017 (literature)",
@@ -68,7 +73,11 @@ ALLOWED: dict[str, dict[str, str]] = {
     "04_toy_gan_1d": {
         "1.25": "premise of an exercise (a loss value the reader is given)",
         "0.068": "exercise solution: (log 4 - 1.25) / 2, arithmetic on the premise",
-        "20,000": "exercise solution (helper course's cell): full mode's sample count",
+        "6.5": "exercise solution: where the optimal logit crosses 0 (x = -3.5), in standard "
+               "deviations of p_g, arithmetic on the definitions",
+    },
+    "05_mode_collapse": {
+        "8,000": "the live widget's learning-rate schedule, a definition in _static/live/gan-live.js",
     },
     "07_debugging_lab": {
         "50176": "arithmetic on the code's shapes: 28 * 28 * 64",
@@ -78,7 +87,6 @@ ALLOWED: dict[str, dict[str, str]] = {
         "60000": "MNIST's training digits (the data set's definition)",
         "128": "DCGAN's minibatch size (Radford et al. 2015)",
         "23400": "arithmetic: 50 * floor(60000 / 128)",
-        "104": "float32: log of its smallest positive number is about -103.3",
         "14.2": "premise of an exercise (a loss value the reader is given)",
     },
     "06_mnist_dcgan": {
