@@ -10,9 +10,10 @@ The architecture follows Radford et al. (2015), scaled down to MNIST:
   ``gan_lib.losses`` take logits). No pooling: strided convolutions learn their own
   down- and up-sampling.
 
-Kernels are 4x4: a multiple of the stride 2, so every output pixel of a transposed
-convolution receives the same number of kernel taps (no checkerboard pattern; Odena et
-al. 2016). With the defaults the generator has about 560k parameters and the
+The strided convolutions' kernels are 4x4 (the optional third discriminator stage,
+``depth=3``, uses 3x3): a multiple of the stride 2, so every output pixel of a transposed
+convolution receives the same number of kernel taps, which reduces the checkerboard
+pattern and does not remove it (Odena et al. 2016). With the defaults the generator has about 560k parameters and the
 discriminator about 140k.
 
 Both models check the shape of what they are called on and raise a ``ValueError`` that
