@@ -326,7 +326,8 @@ def evaluate_conditional(images, labels, real_images, real_labels, seed: int = 0
     probabilities, features = classify(images)
     rng = np.random.default_rng(seed)
     # The halves A and B of each class, drawn first, so that only the real digits they hold
-    # are classified (on the full MNIST, 2 x 100 a class instead of all 56,000).
+    # are classified (at most twice the generated images of each class, not all 56,000
+    # training digits of the full MNIST).
     halves = []
     for c in range(NUM_CLASSES):
         of_class = np.flatnonzero(real_labels == c)
