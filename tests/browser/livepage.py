@@ -49,6 +49,17 @@ def widget_html(name: str = "ch4-gaussian-1d", autoplay: bool = True) -> str:
     return f'<div class="gan-live" data-gan-live="{name}"{extra}><p>no JavaScript</p></div>'
 
 
+def tab_order(page, presses: int) -> list[str]:
+    """What keyboard focus reaches, from the widget's Play button, in ``presses`` Tabs
+    (each element's id, or its text for a button)."""
+    page.locator(f"{WIDGET} .gan-live-play").focus()
+    reached = []
+    for _ in range(presses):
+        reached.append(page.evaluate("() => document.activeElement.id || document.activeElement.textContent"))
+        page.keyboard.press("Tab")
+    return reached
+
+
 def build_site(folder: Path, pages: dict[str, str], column: int = 720, head: str = "") -> Path:
     """Write the component, TensorFlow.js and ``pages`` (file name -> body HTML) to ``folder``."""
     if not TFJS.is_file():

@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 import pytest
-from livepage import GAN, READY, ROOT, WIDGET, LivePage, build_site, serve, widget_html
+from livepage import GAN, READY, ROOT, WIDGET, LivePage, build_site, serve, tab_order, widget_html
 
 from bookbuild import live_static
 from gan_lib.probability import Gaussian, js_divergence, optimal_discriminator, value_function
@@ -205,11 +205,7 @@ def test_every_control_has_a_label_and_works_by_keyboard(live):
     for name in ("Play", "One step", "Reset"):
         assert page.get_by_role("button", name=name).count() == 1
     # Tab reaches every button and control, in order.
-    page.locator(f"{WIDGET} .gan-live-play").focus()
-    reached = []
-    for _ in range(9):
-        reached.append(page.evaluate("() => document.activeElement.id || document.activeElement.textContent"))
-        page.keyboard.press("Tab")
+    reached = tab_order(page, 9)
     assert reached[:3] == ["Play", "One step", "Reset"]
     assert all(r.startswith("gan-live-") for r in reached[3:])
     # Space plays and pauses, Enter takes one step.

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from livepage import GAN, WIDGET, LivePage, build_site, serve, widget_html
+from livepage import GAN, WIDGET, LivePage, build_site, serve, tab_order, widget_html
 from scipy import special
 
 from gan_lib import divergences
@@ -284,11 +284,7 @@ def test_every_control_has_a_label_and_works_by_keyboard(browser, live_url, path
         label = page.locator(f"label[for='{controls.nth(i).get_attribute('id')}']")
         assert label.inner_text().strip() == text
     assert page.locator(f"{WIDGET} canvas").get_attribute("aria-label")
-    page.locator(f"{WIDGET} .gan-live-play").focus()
-    reached = []
-    for _ in range(3 + len(labels)):
-        reached.append(page.evaluate("() => document.activeElement.id || document.activeElement.textContent"))
-        page.keyboard.press("Tab")
+    reached = tab_order(page, 3 + len(labels))
     assert reached[:3] == ["Play", "One step", "Reset"]
     assert all(r.startswith("gan-live-") for r in reached[3:])
     page.locator(f"{WIDGET} .gan-live-step").focus()
