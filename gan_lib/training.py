@@ -104,7 +104,9 @@ class GANTrainer:
         Optional ``tf.distribute`` strategy; build the models and optimizers inside
         ``strategy.scope()``. Each replica gets an equal slice of every batch.
     jit_compile:
-        Compile the training calls with XLA. Off by default: it was not faster for the toy
+        Compile each training step with XLA (the loop over a call's steps stays in
+        TensorFlow's graph). A run with XLA repeats itself for a seed but draws other noise
+        than one without: XLA picks its own algorithm for the same stateless seeds. Off by default: it was not faster for the toy
         GANs on CPU (``experiments/results/design_measurements.md``); try it on a GPU.
         Not with a strategy.
     seed:
@@ -290,9 +292,17 @@ class GANTrainer:
         if source.key in self._compiled:
             return self._compiled[source.key]
 
+        def one_step(inputs, row, t):
+            return self._one_step(source, inputs, row, t)
+
+        if self.jit_compile:
+            # XLA compiles each step; the loop stays in the graph, since XLA cannot grow
+            # the records array over a trip count it does not know when compiling.
+            one_step = tf.function(one_step, jit_compile=True)
+
         def run(t0, n, inputs):
             def body(row, finite, records):
-                record = self._one_step(source, inputs, row, t0 + tf.cast(row, tf.int64))
+                record = one_step(inputs, row, t0 + tf.cast(row, tf.int64))
                 finite = tf.reduce_all(tf.math.is_finite(record[:2]))
                 return row + 1, finite, records.write(row, record)
 
@@ -306,7 +316,7 @@ class GANTrainer:
             return records.stack()
 
         signature = (tf.TensorSpec((), tf.int64), tf.TensorSpec((), tf.int32), source.signature())
-        compiled = tf.function(run, input_signature=signature, jit_compile=self.jit_compile)
+        compiled = tf.function(run, input_signature=signature)
         self._compiled[source.key] = compiled
         return compiled
 
