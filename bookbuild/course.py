@@ -70,6 +70,7 @@ PREREQUISITES = {
     "07_debugging_lab": ("02_minimax", "06_mnist_dcgan"),
     "08_f_divergences": ("01_probability", "03_optimal_discriminator", "04_toy_gan_1d"),
     "09_wasserstein": ("03_optimal_discriminator", "05_mode_collapse", "06_mnist_dcgan", "08_f_divergences"),
+    "10_conditional_gan": ("03_optimal_discriminator", "06_mnist_dcgan"),
     "11_judging_image_gans": ("06_mnist_dcgan", "10_conditional_gan"),
 }
 BOOK_PREREQUISITES = "Python and NumPy, calculus, basic probability"
