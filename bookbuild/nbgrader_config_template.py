@@ -27,6 +27,10 @@ c.IncludeHeaderFooter.header = "source/header.ipynb"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = CELL_TIMEOUT
+# Seconds to wait for a cell's next output message (nbclient's default is 4). nbgrader
+# raises on that wait, so on a busy machine a training cell that prints nothing for 4 s
+# dropped the whole submission.
+c.Execute.iopub_timeout = 60
 # Grade with the small budgets of quick mode: every check holds in both modes, and a
 # submission then runs in about a minute. The kernels that autograde starts inherit it.
 os.environ.setdefault("GAN_BOOK_MODE", "quick")
