@@ -522,8 +522,9 @@ def non_saturating_divergence(p_data: Density, p_g: Density) -> float:
     ``integral (p_g + p_data) log(m/p_data) = 2 integral m log(m/p_data)``. So it is
     the f-divergence ``integral p_data f(p_g/p_data)`` with
     ``f(u) = (1 + u) log((1 + u)/2)`` (convex, ``f(1) = 0``): non-negative, zero only
-    at ``p_g = p_data``. ``f(0) = -log 2`` is finite, so a mode of ``p_data`` that
-    ``p_g`` misses costs a bounded amount, while ``f(u)`` grows like ``u log u``: mass
+    at ``p_g = p_data``. Normalized as ``f~(u) = f(u) - (u - 1)`` (the same divergence,
+    ``f~ >= 0``), ``f~(0) = 1 - log 2`` is finite, so data mass that ``p_g`` leaves out
+    costs a bounded amount, while ``f~(u)`` grows like ``u log u``: mass
     of ``p_g`` where ``p_data`` has almost none costs without bound (infinite where
     ``p_data`` is zero).
     """
