@@ -62,11 +62,13 @@ def style_features(images) -> dict[str, np.ndarray]:
 
 def pair_correlation(values: np.ndarray) -> float:
     """The mean, over pairs of columns (c < d), of the correlation across rows of
-    ``values[:, c]`` and ``values[:, d]`` (values: (n, classes))."""
+    ``values[:, c]`` and ``values[:, d]`` (values: (n, classes)); NaN if a column is
+    constant (its correlation is undefined)."""
     v = np.asarray(values, dtype=np.float64)
     if v.ndim != 2 or v.shape[0] < 3 or v.shape[1] < 2:
         raise ValueError(f"values must have shape (n >= 3, classes >= 2); got {v.shape}")
-    corr = np.corrcoef(v, rowvar=False)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = np.corrcoef(v, rowvar=False)
     upper = np.triu_indices(v.shape[1], k=1)
     return float(np.mean(corr[upper]))
 
