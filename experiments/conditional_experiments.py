@@ -78,8 +78,9 @@ def step_cost(train, names, rounds: int, steps: int, seed: int = 0) -> dict:
             "load_average_at_start": round(os.getloadavg()[0], 2)}
 
 
-def one_run(name: str, seed: int, steps: int, train) -> dict:
-    """Train variant ``name`` for ``steps`` generator steps with ``seed``; judge it."""
+def one_run(name: str, seed: int, steps: int, train, per_class: int = PER_CLASS, grid: int = 200) -> dict:
+    """Train variant ``name`` for ``steps`` generator steps with ``seed``; judge it with
+    ``per_class`` samples of every digit and a separation grid of ``grid`` noise vectors."""
     recipe = VARIANTS[name][1]
     load = round(os.getloadavg()[0], 2)
     trainer = conditional.make_trainer(recipe, seed=seed)
@@ -87,10 +88,10 @@ def one_run(name: str, seed: int, steps: int, train) -> dict:
     trainer.fit(_data(train, recipe), steps=steps, batch_size=recipe.batch_size, progress=False)
     seconds = time.perf_counter() - start
     G = trainer.sampling_generator
-    requested = np.repeat(np.arange(10), PER_CLASS)
+    requested = np.repeat(np.arange(10), per_class)
     images = sampling.sample(G, sampling.noise(len(requested), recipe.noise_dim, seed=1000 + seed), requested)
     report = digit_metrics.evaluate_conditional(images, requested, train.images, train.labels, seed=seed)
-    separation = conditional_style.measure(G, recipe.noise_dim, seed=2000 + seed)
+    separation = conditional_style.measure(G, recipe.noise_dim, n=grid, seed=2000 + seed)
     return {
         "variant": name, "seed": seed, "steps": trainer.step, "train_seconds": round(seconds, 1),
         "load_average_at_start": load,
@@ -130,6 +131,8 @@ def main(argv=None) -> None:
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--steps", type=int, default=600)
+    parser.add_argument("--per-class", type=int, default=PER_CLASS, help="samples of every digit judged")
+    parser.add_argument("--grid", type=int, default=200, help="noise vectors of the separation grid")
     parser.add_argument("--timing-rounds", type=int, default=3)
     parser.add_argument("--timing-steps", type=int, default=15)
     parser.add_argument("--output", type=Path, default=OUTPUT)
@@ -141,10 +144,15 @@ def main(argv=None) -> None:
     results = {"runs": []}
     if args.output.exists() and not args.fresh:
         results = json.loads(args.output.read_text())
+        kept = {key: results.get(key) for key in ("steps", "per_class_samples", "grid_noise_vectors")}
+        if kept != {"steps": args.steps, "per_class_samples": args.per_class, "grid_noise_vectors": args.grid}:
+            raise SystemExit(f"{args.output} holds runs with {kept}; rerun with those settings "
+                             "or start over with --fresh (one budget per results file)")
     results.update({
+        "steps": args.steps, "grid_noise_vectors": args.grid,
         "description": {name: VARIANTS[name][0] for name in VARIANTS},
         "recipe": {name: repr(VARIANTS[name][1]) for name in VARIANTS},
-        "per_class_samples": PER_CLASS, "training_digits": len(train),
+        "per_class_samples": args.per_class, "training_digits": len(train),
         "machine": {"cpu": config.cpu_name(), "cpus": os.cpu_count()},
     })
 
@@ -162,7 +170,7 @@ def main(argv=None) -> None:
         for name in args.variants:
             if (name, seed, args.steps) in done:
                 continue
-            run = one_run(name, seed, args.steps, train)
+            run = one_run(name, seed, args.steps, train, args.per_class, args.grid)
             results["runs"].append(run)
             save()
             print(f"{name} seed {seed}: label accuracy {run['label_accuracy']:.1%}, score "
