@@ -1,13 +1,14 @@
 """Class-conditional GANs on MNIST: ``G(z, y)`` and ``D(x, y)`` (chapter 10).
 
-The generator gets the requested digit ``y`` (an integer label, shape ``(N,)``) as a
-learned embedding concatenated to the noise ``z``, then runs the DCGAN generator's body
-(:func:`gan_lib.images.dcgan.upsample_to_image`). The discriminator gets the label in one
-of two ways:
+By default the generator gets the requested digit ``y`` (an integer label, shape
+``(N,)``) as a learned embedding concatenated to the noise ``z``, then runs the DCGAN
+generator's body (:func:`gan_lib.images.dcgan.upsample_to_image`). The discriminator
+gets the label in one of three ways (``label_mode``):
 
 * ``"concat"``: the label as ten one-hot channels, constant over the image, stacked onto
-  the image before the first convolution (the conditional GAN of Mirza and Osindero 2014);
-  every layer can then mix label and pixels;
+  the image before the first convolution: the conditional GAN of Mirza and Osindero
+  (2014), who fed the one-hot label to multilayer perceptrons, in the form common for
+  convolutional networks; every layer can then mix label and pixels;
 * ``"projection"`` (Miyato and Koyama 2018, eq. 3): the image alone goes through the
   DCGAN discriminator's body to features ``phi(x)``, and the label enters only at the
   end, as an inner product with a learned class embedding ``v_y``:
