@@ -129,9 +129,9 @@ def test_measure_on_generators_with_known_answers():
 
 
 def _chapter_cells():
-    import nbformat
-
     from pathlib import Path
+
+    import nbformat
 
     path = Path(__file__).resolve().parents[2] / "chapters" / "10_conditional_gan.ipynb"
     return {cell.id: cell.source for cell in nbformat.read(path, as_version=4).cells}
