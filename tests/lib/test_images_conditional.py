@@ -22,7 +22,8 @@ def test_networks_take_images_and_labels(small, label_mode):
     y = np.array([0, 1, 2, 9, 9])
     images = np.asarray(G([z, y], training=False))
     assert images.shape == (5, 28, 28, 1) and np.abs(images).max() <= 1
-    assert np.asarray(D([images, y], training=False)).shape == (5, 1)
+    columns = 2 if label_mode == "acgan" else 1  # AC-GAN: [logit, log p(y | x)]
+    assert np.asarray(D([images, y], training=False)).shape == (5, columns)
 
 
 def test_the_label_changes_both_networks(small):
