@@ -11,10 +11,23 @@ L_D = -V), the generator descends the surrogate loss
     L_G^K(theta_G, theta_D) = L_G(theta_G, theta_D^K(theta_G, theta_D)),
 
 where L_G is the trainer's generator loss (the objective's, e.g. the non-saturating
-E_z[-log D(G(z))]; the paper uses f = V itself). If the inner steps converge, theta_D^K
-tends to a (local) best response as K grows, and L_G^K to L_G against it: for V, the
-generator's side of min_G max_D V; for the non-saturating loss, KL(p_g || p_data) -
-2 JS up to a constant. The gradient is taken *through* the unrolled steps (their Eq. 12):
+E_z[-log D(G(z))]; the paper uses f = V itself). If the inner steps converge (and D can
+represent the answer), theta_D^K tends to a best response to the current theta_G as K
+grows, and L_G^K to L_G against it, as a function of theta_G: for V, the generator's
+side of min_G max_D V; for the non-saturating loss, its value at
+D*_{p_g} = p_data / (p_data + p_g),
+
+    E_{p_g}[-log D*_{p_g}] = int p_g log((p_data + p_g) / p_data) dx
+                           = log 2 + D_f(p_g || p_data),   f(u) = u log((1 + u) / 2),
+
+an f-divergence (f convex, f(1) = 0). It is not KL(p_g || p_data) - 2 JS, the
+objective whose gradient a step against D* *held fixed* follows (Arjovsky and Bottou
+2017, Thm 2.5): the limit differs from it by -E_data[log D*_{p_g}] - log 4, which
+depends on p_g, and the unrolled gradient follows how D* moves with p_g. (For V the
+two agree: D* maximizes the function G minimizes, so its move does not count; the
+non-saturating game is not zero-sum.) ``tests/lib/test_toy_unrolled.py`` checks the
+limit for a Gaussian generator against a quadratic-logit discriminator. The gradient
+is taken *through* the unrolled steps (their Eq. 12):
 ``dL_G^K/dtheta_G = dL_G/dtheta_G + dL_G/dtheta_D^K * dtheta_D^K/dtheta_G``. The second
 term says how the discriminator would react to the generator's move; it needs second
 derivatives, which TensorFlow's autodiff gives by differentiating the K inner gradient
