@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import math
 import os
 import re
 import time
@@ -82,8 +83,10 @@ def describe(entry: dict | None) -> str:
     if entry is None:
         return NOT_MEASURED
     seconds = entry["seconds"]
-    amount = f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
     busy = (entry.get("load_before") or 0) > entry["cores"]
+    # An upper bound is rounded up, so that it stays one.
+    rounded = math.ceil if busy else round
+    amount = f"{rounded(seconds)} s" if seconds < 90 else f"{rounded(seconds / 60)} min"
     return f"{'at most' if busy else 'about'} {amount} on {entry['cores']} CPU cores"
 
 

@@ -22,7 +22,7 @@ D*_{p_g} = p_data / (p_data + p_g),
 
 an f-divergence (f convex, f(1) = 0). It is not KL(p_g || p_data) - 2 JS, the
 objective whose gradient a step against D* *held fixed* follows (Arjovsky and Bottou
-2017, Thm 2.5): the limit differs from it by -E_data[log D*_{p_g}] - log 4, which
+2017, Thm 2.5): the limit is KL - 2 JS + log 4 + E_data[log D*_{p_g}], which
 depends on p_g, and the unrolled gradient follows how D* moves with p_g. (For V the
 two agree: D* maximizes the function G minimizes, so its move does not count; the
 non-saturating game is not zero-sum.) ``tests/lib/test_toy_unrolled.py`` checks the

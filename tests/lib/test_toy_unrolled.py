@@ -154,7 +154,7 @@ def test_unrolling_to_convergence_descends_the_loss_at_the_moving_optimal_discri
     inner steps converge, the gradient through them is the gradient of
     int q log((p_data + q) / p_data) = log 2 + D_f(q || p_data), f(u) = u log((1 + u)/2),
     not of KL(q || p_data) - 2 JS: with D held fixed it is the latter (the two differ by
-    -E_data[log D*_q] - log 4, which depends on q). Expectations over the batch are exact
+    +E_data[log D*_q] + log 4, which depends on q). Expectations over the batch are exact
     up to quantization: real data and noise are the standard normal's n quantiles."""
     from scipy import stats
 
