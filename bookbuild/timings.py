@@ -4,6 +4,13 @@
     python -m bookbuild.timings chapters/04_*.ipynb  # measure some
     python -m bookbuild.timings --write-only         # only rewrite from the record
     python -m bookbuild.timings --chapters ...       # also state it in each chapter
+    python -m bookbuild.timings --from-cache _build/.jupyter_cache --load-log LOG
+
+``--from-cache`` measures nothing: it takes each chapter's execution time from the
+jupyter-cache that ``make book`` filled (MyST-NB runs every chapter in a fresh kernel in
+full mode, as ``measure`` does), and the load average at the start of each execution
+from ``LOG``, lines of ``UNIX-SECONDS LOAD1`` sampled while the book built (for example
+``while sleep 15; do echo "$(date +%s) $(cut -d' ' -f1 /proc/loadavg)"; done``).
 
 Each chapter runs in a fresh kernel in full mode, as in Colab's "Run all". The results go
 to ``chapter_timings.json`` (seconds, CPU cores, load average before the run, date, and
@@ -26,6 +33,7 @@ import json
 import math
 import os
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -72,6 +80,38 @@ def measure(path: Path, timeout: int, executed: Path | None = None) -> dict:
         "load_before": round(load_before, 1),
         "date": datetime.date.today().isoformat(),
     }
+
+
+def from_cache(cache_dir: Path, load_log: Path) -> dict:
+    """Timing records of the chapters that ``make book`` executed into ``cache_dir``.
+
+    A cache record is written when its execution ends (``created``); the execution
+    began ``execution_seconds`` earlier, and ``load_before`` is the last load sample
+    taken before that start."""
+    from jupyter_cache import get_cache
+
+    samples = [tuple(map(float, line.split())) for line in load_log.read_text().splitlines()]
+    records = {}
+    for record in get_cache(str(cache_dir)).list_cache_records():
+        seconds = record.data.get("execution_seconds")
+        if seconds is None:
+            continue
+        created = record.created  # UTC; SQLite hands it back without its time zone
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=datetime.timezone.utc)
+        start = created.timestamp() - seconds
+        before = [load for when, load in samples if when <= start]
+        if not before:
+            sys.exit(f"{load_log}: no load sample before {Path(record.uri).name} started")
+        records[Path(record.uri).stem] = {
+            "seconds": round(seconds, 1),
+            "device": "CPU",
+            "cores": os.cpu_count(),
+            "load_before": round(before[-1], 1),
+            "date": created.date().isoformat(),
+            "source": "make book (MyST-NB's execution in a fresh kernel, full mode)",
+        }
+    return records
 
 
 def describe(entry: dict | None) -> str:
@@ -138,11 +178,20 @@ def main() -> None:
     parser.add_argument("--chapters", action="store_true", help="also write each chapter")
     parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
     parser.add_argument("--executed", type=Path, help="also save the executed notebooks here")
+    parser.add_argument("--from-cache", type=Path, help="take the times from make book's cache")
+    parser.add_argument("--load-log", type=Path, help="with --from-cache: the load samples")
     args = parser.parse_args()
+    if args.from_cache and not args.load_log:
+        parser.error("--from-cache needs --load-log")
 
     chapters = layout.chapter_notebooks()
     record = load_record()
-    if not args.write_only:
+    if args.from_cache:
+        chapter_stems = {path.stem for path in chapters}
+        found = from_cache(args.from_cache, args.load_log)
+        record.update({stem: entry for stem, entry in found.items() if stem in chapter_stems})
+        RECORD.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+    elif not args.write_only:
         for path in args.notebooks or chapters:
             path = path.resolve()
             record[path.stem] = measure(path, args.timeout, args.executed)

@@ -1,0 +1,43 @@
+"""bookbuild.timings --from-cache: make book's execution times and the load at each start."""
+
+import datetime
+
+import nbformat
+from jupyter_cache import get_cache
+from jupyter_cache.base import CacheBundleIn
+
+from bookbuild import timings
+
+
+def _cache_with_one_chapter(tmp_path, seconds):
+    cache = get_cache(str(tmp_path / "cache"))
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    bundle = CacheBundleIn(nb, uri=str(tmp_path / "04_toy_gan_1d.ipynb"),
+                           data={"execution_seconds": seconds})
+    record = cache.cache_notebook_bundle(bundle, check_validity=False)
+    created = record.created.replace(tzinfo=datetime.timezone.utc).timestamp()
+    return tmp_path / "cache", created
+
+
+def test_the_load_is_the_last_sample_before_the_execution_started(tmp_path):
+    cache_dir, created = _cache_with_one_chapter(tmp_path, seconds=100.0)
+    start = created - 100.0
+    log = tmp_path / "load.log"
+    log.write_text(f"{start - 30} 0.5\n{start - 5} 1.7\n{start + 20} 9.0\n")
+    entry = timings.from_cache(cache_dir, log)["04_toy_gan_1d"]
+    assert entry["seconds"] == 100.0
+    assert entry["load_before"] == 1.7
+    assert timings.describe(entry) == f"about 2 min on {entry['cores']} CPU cores"
+
+
+def test_no_sample_before_the_start_is_an_error(tmp_path):
+    cache_dir, created = _cache_with_one_chapter(tmp_path, seconds=100.0)
+    log = tmp_path / "load.log"
+    log.write_text(f"{created} 1.0\n")
+    try:
+        timings.from_cache(cache_dir, log)
+    except SystemExit as exit_:
+        assert "no load sample" in str(exit_)
+    else:
+        raise AssertionError("a start with no load sample before it must not be timed")
