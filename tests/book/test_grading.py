@@ -17,12 +17,15 @@ cell of the solved run (from the execution times that nbclient records).
 
 from __future__ import annotations
 
+import ast
 import csv
 import datetime
+import io
 import json
 import os
 import shutil
 import time
+import tokenize
 
 import nbformat
 import pytest
@@ -157,106 +160,78 @@ def test_an_assignment_from_nothing_to_grades(tmp_path, assignment):
 # A check that only fails on the blank proves little: these are the mistakes a student
 # makes (the wrong norm, a missing interpolation, a verdict from the means alone). Each
 # runs with the chapter's imports and the full check, hidden tests included, which must
-# raise; the instructor's solution, run the same way, must pass.
+# raise; the instructor's solution, run the same way, must pass. The wrong answers are
+# edits of the solution as the notebook holds it (read from its cell, by id), so a changed
+# solution cannot drift from its test: an edit whose text the solution no longer contains
+# fails the test and asks for the wrong answer to be updated.
 
-_GP = """def gradient_penalty(critic, real, fake, eps, weight=10.0):
-    real = tf.convert_to_tensor(real, tf.float32)
-    fake = tf.convert_to_tensor(fake, tf.float32)
-    eps = tf.reshape(eps, [-1] + [1] * (real.shape.rank - 1))
-    mixed = eps * real + (1.0 - eps) * fake
-    with tf.GradientTape() as tape:
-        tape.watch(mixed)
-        outputs = critic(mixed)
-    grads = tape.gradient(outputs, mixed)
-    axes = tf.range(1, tf.rank(grads))
-    norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=axes))
-    return weight * tf.reduce_mean(tf.square(norms - 1.0))
-"""
-_PI = """def power_iteration(w, u, steps):
-    w, u = np.asarray(w, dtype=float), np.ravel(u).astype(float)
-    for _ in range(steps):
-        v = w @ u
-        v /= np.linalg.norm(v)
-        u = v @ w
-        u /= np.linalg.norm(u)
-    return float(v @ w @ u), u
-"""
-_AB = """def ablation_verdict(baseline, variant, higher_is_better=True):
-    if set(baseline) != set(variant) or len(baseline) < 2:
-        raise ValueError("both arms need the same seeds, at least two")
-    base = np.array([baseline[s] for s in sorted(baseline)], dtype=float)
-    var = np.array([variant[s] for s in sorted(variant)], dtype=float)
-    difference = float(var.mean() - base.mean())
-    spread = float(max(np.ptp(base), np.ptp(var)))
-    if not higher_is_better:
-        base, var = -base, -var
-    if var.min() > base.max():
-        return difference, spread, "better"
-    if base.min() > var.max():
-        return difference, spread, "worse"
-    return difference, spread, "undecided"
-"""
+SOLUTION_CELLS = {  # (chapter, exercise label) -> the id of its solution cell
+    ("09_wasserstein", "ex-ch9-penalty"): "9b2ca7fc",
+    ("09_wasserstein", "ex-ch9-power"): "b163a79e",
+    ("11_judging_image_gans", "ex-ch11-ablation"): "4f452cab",
+}
 _MIX = "mixed = eps * real + (1.0 - eps) * fake"
 _NORM = "tf.sqrt(tf.reduce_sum(tf.square(grads), axis=axes))"
 _PENALTY = "tf.square(norms - 1.0)"
 _SEEDS = """    if set(baseline) != set(variant) or len(baseline) < 2:
         raise ValueError("both arms need the same seeds, at least two")
 """
+_SIGN = "    if not higher_is_better:\n        base, var = -base, -var\n"
+# A wrong answer is a list of (text of the solution, its replacement), or a whole answer.
 WRONG_ANSWERS = {
     ("09_wasserstein", "ex-ch9-penalty"): {
-        "L1 norm": _GP.replace(_NORM, "tf.reduce_sum(tf.abs(grads), axis=axes)"),
-        "squared norm": _GP.replace(_NORM, "tf.reduce_sum(tf.square(grads), axis=axes)"),
-        "norm over the batch": _GP.replace(_NORM, "tf.norm(grads)"),
-        "norm over the last axis only": _GP.replace(_NORM, "tf.norm(grads, axis=-1)"),
-        "(norm + 1)^2": _GP.replace(_PENALTY, "tf.square(norms + 1.0)"),
-        "one-sided": _GP.replace(_PENALTY, "tf.square(tf.nn.relu(norms - 1.0))"),
-        "weight left out": _GP.replace("return weight * ", "return "),
-        "at the real samples": _GP.replace(_MIX, "mixed = real"),
-        "at the fake samples": _GP.replace(_MIX, "mixed = fake"),
-        "eps on the fake samples": _GP.replace(_MIX, "mixed = eps * fake + (1.0 - eps) * real"),
-        "through NumPy": _GP.replace(
-            "return weight * tf.reduce_mean(tf.square(norms - 1.0))",
-            "return weight * float(np.mean((norms.numpy() - 1.0) ** 2))",
-        ),
+        "L1 norm": [(_NORM, "tf.reduce_sum(tf.abs(grads), axis=axes)")],
+        "squared norm": [(_NORM, "tf.reduce_sum(tf.square(grads), axis=axes)")],
+        "norm over the batch": [(_NORM, "tf.norm(grads)")],
+        "norm over the last axis only": [(_NORM, "tf.norm(grads, axis=-1)")],
+        "(norm + 1)^2": [(_PENALTY, "tf.square(norms + 1.0)")],
+        "one-sided": [(_PENALTY, "tf.square(tf.nn.relu(norms - 1.0))")],
+        "weight left out": [("return weight * ", "return ")],
+        "at the real samples": [(_MIX, "mixed = real")],
+        "at the fake samples": [(_MIX, "mixed = fake")],
+        "eps on the fake samples": [(_MIX, "mixed = eps * fake + (1.0 - eps) * real")],
+        "through NumPy": [
+            (
+                "return weight * tf.reduce_mean(tf.square(norms - 1.0))",
+                "return weight * float(np.mean((norms.numpy() - 1.0) ** 2))",
+            )
+        ],
     },
     ("09_wasserstein", "ex-ch9-power"): {
         "NumPy's norm": "def power_iteration(w, u, steps):\n"
         "    return float(np.linalg.norm(w, 2)), np.ravel(u)\n",
         "Frobenius norm": "def power_iteration(w, u, steps):\n"
         "    return float(np.linalg.norm(w)), np.ravel(u)\n",
-        "no normalization": _PI.replace("        v /= np.linalg.norm(v)\n", "").replace(
-            "        u /= np.linalg.norm(u)\n", ""
-        ),
-        "u not returned": _PI.replace("w, u = ", "w, u = u0 = ").replace(", u\n", ", u0\n"),
-        "v not normalized, sigma from |W u|": _PI.replace(
-            "        v /= np.linalg.norm(v)\n", ""
-        ).replace("float(v @ w @ u)", "float(np.linalg.norm(w @ u))"),
-        "W instead of its transpose": _PI.replace("v = w @ u", "v = u @ w"),
+        "no normalization": [
+            ("        v /= np.linalg.norm(v)\n", ""),
+            ("        u /= np.linalg.norm(u)\n", ""),
+        ],
+        "u not returned": [("w, u = ", "w, u = u0 = "), (", u\n", ", u0\n")],
+        "v not normalized, sigma from |W u|": [
+            ("        v /= np.linalg.norm(v)\n", ""),
+            ("float(v @ w @ u)", "float(np.linalg.norm(w @ u))"),
+        ],
+        "W instead of its transpose": [("v = w @ u", "v = u @ w")],
     },
     ("11_judging_image_gans", "ex-ch11-ablation"): {
-        "means decide": _AB.replace("var.min() > base.max()", "var.mean() > base.mean()").replace(
-            "base.min() > var.max()", "base.mean() > var.mean()"
-        ),
-        "paired by seed": _AB.replace("var.min() > base.max()", "np.all(var > base)").replace(
-            "base.min() > var.max()", "np.all(base > var)"
-        ),
-        "spread = standard deviation": _AB.replace(
-            "np.ptp(base), np.ptp(var)", "np.std(base), np.std(var)"
-        ),
-        "spread = pooled range": _AB.replace(
-            "max(np.ptp(base), np.ptp(var))", "np.ptp(np.concatenate([base, var]))"
-        ),
-        "direction ignored": _AB.replace(
-            "    if not higher_is_better:\n        base, var = -base, -var\n", ""
-        ),
-        "difference of the flipped scores": _AB.replace(
-            "    if not higher_is_better:",
-            "    difference *= 1 if higher_is_better else -1\n    if not higher_is_better:",
-        ),
-        "ties decide": _AB.replace(" > base.max()", " >= base.max()").replace(
-            " > var.max()", " >= var.max()"
-        ),
-        "seeds unchecked": _AB.replace(_SEEDS, ""),
+        "means decide": [
+            ("var.min() > base.max()", "var.mean() > base.mean()"),
+            ("base.min() > var.max()", "base.mean() > var.mean()"),
+        ],
+        "paired by seed": [
+            ("var.min() > base.max()", "np.all(var > base)"),
+            ("base.min() > var.max()", "np.all(base > var)"),
+        ],
+        "spread = standard deviation": [("np.ptp(base), np.ptp(var)", "np.std(base), np.std(var)")],
+        "spread = pooled range": [
+            ("max(np.ptp(base), np.ptp(var))", "np.ptp(np.concatenate([base, var]))")
+        ],
+        "direction ignored": [(_SIGN, "")],
+        "difference of the flipped scores": [
+            (_SIGN, "    difference *= 1 if higher_is_better else -1\n" + _SIGN)
+        ],
+        "ties decide": [(" > base.max()", " >= base.max()"), (" > var.max()", " >= var.max()")],
+        "seeds unchecked": [(_SEEDS, "")],
     },
 }
 PRELUDE = """import json
@@ -268,10 +243,48 @@ study = json.loads(open("experiments/results/dcgan_study.json").read())["runs"]
 """
 
 
-def _solution_and_check(chapter: str, label: str) -> tuple[str, str]:
+def _without_comments(source: str) -> str:
+    """``source`` without its comments (nbgrader's BEGIN/END SOLUTION markers among them):
+    a line that held only a comment goes, a trailing comment is cut off."""
+    cuts = {}
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.COMMENT:
+            cuts[token.start[0]] = token.start[1]
+    lines = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        if number in cuts:
+            line = line[: cuts[number]].rstrip()
+            if not line:
+                continue
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _solution_function(chapter: str, label: str) -> tuple[str, str]:
+    """The function that the solution cell of exercise ``label`` defines, as a student would
+    write it (without comments and nbgrader's markers, and without the code after it that
+    uses it), and the exercise's check cell."""
     nb = nbformat.read(layout.CHAPTERS / f"{chapter}.ipynb", as_version=4)
     exercise = next(e for e in se.autograded_exercises(nb) if e.label == label)
-    return nb.cells[exercise.solution].source, nb.cells[exercise.check].source
+    cell_id = SOLUTION_CELLS[chapter, label]
+    assert nb.cells[exercise.solution].get("id") == cell_id, (
+        f"{label}'s solution is no longer cell {cell_id}: update SOLUTION_CELLS"
+    )
+    source = _without_comments(nb.cells[exercise.solution].source)
+    function = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef))
+    lines = source.splitlines()[function.lineno - 1 : function.end_lineno]
+    return "\n".join(lines) + "\n", nb.cells[exercise.check].source
+
+
+def _wrong(solution: str, wrong) -> str:
+    if isinstance(wrong, str):
+        return wrong
+    for old, new in wrong:
+        assert solution.count(old) == 1, (
+            f"the solution no longer contains {old!r} once: update this wrong answer"
+        )
+        solution = solution.replace(old, new)
+    return solution
 
 
 def _outcome(answer: str, check: str) -> str:
@@ -285,13 +298,20 @@ def _outcome(answer: str, check: str) -> str:
     return "passes"
 
 
+def test_the_comment_stripper_keeps_code_and_strings():
+    source = 'def f(x):\n    ### BEGIN SOLUTION\n    y = "# kept"  # cut\n    return y\n'
+    assert _without_comments(source) == 'def f(x):\n    y = "# kept"\n    return y\n'
+
+
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # e.g. the overflow of no normalization
 @pytest.mark.parametrize("chapter, label", list(WRONG_ANSWERS))
 def test_a_check_rejects_plausible_wrong_answers(chapter, label, monkeypatch):
     monkeypatch.chdir(layout.ROOT)
-    solution, check = _solution_and_check(chapter, label)
-    answer = solution.split("### END SOLUTION")[0]  # the function, without its use
-    assert _outcome(answer, check) == "passes", "the instructor's solution fails its check"
-    passing = [name for name, wrong in WRONG_ANSWERS[chapter, label].items()
+    solution, check = _solution_function(chapter, label)
+    assert _outcome(solution, check) == "passes", "the instructor's solution fails its check"
+    wrong_answers = {name: _wrong(solution, wrong)
+                     for name, wrong in WRONG_ANSWERS[chapter, label].items()}  # fmt: skip
+    assert all(answer != solution for answer in wrong_answers.values())
+    passing = [name for name, wrong in wrong_answers.items()
                if _outcome(wrong, check) == "passes"]  # fmt: skip
     assert not passing, f"{label}: the check passes these wrong answers: {passing}"
