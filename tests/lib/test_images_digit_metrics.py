@@ -125,6 +125,9 @@ def test_uniform_noise_scores_low_and_is_far_in_frechet_distance(held_out):
     report = dm.evaluate(noise, real_images=held_out[1].images)
     assert report.classifier_score < 2.0  # measured: 1.00 (every noise image looks like one class)
     assert report.frechet > 100 * report.frechet_baseline
+    # Chapter 11's fooling exercise: the classifier is sure of noise (measured: every image
+    # at p >= 0.998, all one class), which the confident fraction cannot tell from digits.
+    assert report.confident_fraction > 0.99
 
 
 def test_one_repeated_digit_scores_one_and_covers_one_class(held_out):
