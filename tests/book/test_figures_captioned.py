@@ -14,12 +14,14 @@ text (a stream) is fine. The figure's number ("Figure 4.2") comes from Sphinx (`
 ``numbered``; ``_config.yml``: ``numfig``).
 
 What a cell draws is read from its source (``plt.show()`` shows one figure,
-``plotting.animation_html(`` one animation) and, where ``make unit`` saved an up-to-date
+``plotting.animation_html(`` one animation, and so does a call of a function of the
+notebook that calls them) and, where ``make unit`` saved an up-to-date
 quick-mode execution, from its outputs.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 from collections import Counter
 
@@ -33,7 +35,7 @@ CHAPTERS = sorted(path.name for path in layout.chapter_notebooks())
 NAME = re.compile(r"^fig-ch(\d\d)-[a-z0-9]+(-[a-z0-9]+)*$")
 # Alt text that a screen reader should not read: a file name, a hash, a path.
 FILE_LIKE = re.compile(r"(\.(png|jpe?g|svg|gif)\b|[0-9a-f]{16,}|[/\\_])", re.IGNORECASE)
-DRAWS = re.compile(r"\bplt\.show\(\)|\bplotting\.animation_html\(")
+DRAWS = ("plt.show", "plotting.animation_html")
 SUMMARY = re.compile(r"(?m)^## Summary\s*$")
 NEXT = re.compile(r"(?m)^\*\*Next:\*\*\s+\S")
 
@@ -47,10 +49,58 @@ def figure_meta(cell) -> tuple[dict, dict]:
     return mystnb.get("figure") or {}, mystnb.get("image") or {}
 
 
-def drawn_in_source(cell) -> int:
-    """How many figures the cell's code shows (plt.show() calls, animations)."""
-    code = "\n".join(line.split("#")[0] for line in cell.source.splitlines())
-    return len(DRAWS.findall(code))
+def _call_name(node: ast.Call) -> str:
+    function = node.func
+    if isinstance(function, ast.Attribute) and isinstance(function.value, ast.Name):
+        return f"{function.value.id}.{function.attr}"
+    return function.id if isinstance(function, ast.Name) else ""
+
+
+def _parse(source: str):
+    """The cell's syntax tree (IPython's % and ! lines left out), or None."""
+    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    try:
+        return ast.parse("\n".join(lines))
+    except SyntaxError:
+        return None
+
+
+def drawing_functions(nb) -> set[str]:
+    """Names of the functions a notebook defines that show a figure."""
+    names = set()
+    for cell in nb.cells:
+        tree = _parse(cell.source) if cell.cell_type == "code" else None
+        for node in ast.walk(tree) if tree else ():
+            if isinstance(node, ast.FunctionDef) and any(
+                isinstance(n, ast.Call) and _call_name(n) in DRAWS for n in ast.walk(node)
+            ):
+                names.add(node.name)
+    return names
+
+
+def drawn_in_source(cell, drawers: set[str] = frozenset()) -> int:
+    """How many figures the cell's code shows: calls of plt.show(),
+    plotting.animation_html() or a function of ``drawers`` outside function bodies (a
+    call in a loop counts as two: it draws one figure per turn)."""
+    tree = _parse(cell.source)
+    if tree is None:
+        return 0
+    count = 0
+
+    def visit(node, in_loop: bool) -> None:
+        nonlocal count
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return
+        if isinstance(node, ast.Call) and (
+            _call_name(node) in DRAWS or _call_name(node) in drawers
+        ):
+            count += 2 if in_loop else 1
+        loop = in_loop or isinstance(node, (ast.For, ast.While, ast.comprehension))
+        for child in ast.iter_child_nodes(node):
+            visit(child, loop)
+
+    visit(tree, False)
+    return count
 
 
 def rich_outputs(cell) -> list:
@@ -91,12 +141,13 @@ def test_every_figure_cell_has_caption_name_and_alt(name):
     """Every cell that draws a figure (read from its code) carries mystnb figure caption and
     name and image alt; a cell with figure metadata draws exactly one figure."""
     pending(name)
-    problems = []
-    for index, cell in enumerate(notebook(name).cells):
+    problems, nb = [], notebook(name)
+    drawers = drawing_functions(nb)
+    for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         where = f"{name} cell {index} ({cell.get('id')})"
-        drawn, (figure, _) = drawn_in_source(cell), figure_meta(cell)
+        drawn, (figure, _) = drawn_in_source(cell, drawers), figure_meta(cell)
         if drawn or figure:
             problems += figure_problems(cell, where)
         if drawn > 1:
