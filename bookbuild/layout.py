@@ -5,6 +5,7 @@ Every script of ``bookbuild`` (and the tests) takes its paths from here.
 
 from __future__ import annotations
 
+import copy
 import shutil
 from pathlib import Path
 
@@ -49,14 +50,22 @@ def cell_sources(nb) -> list[tuple[str, str]]:
 def current_quick_execution(source: Path):
     """The saved quick-mode execution of ``source``, or None if there is none or a cell changed.
 
-    An execution is current only if every cell (markdown included) is unchanged since it ran.
+    An execution is current only if every cell's type and source (markdown included) is
+    unchanged since it ran. Cell metadata is not part of that rule: tags (``hide-input``)
+    and MyST-NB's options (a figure's caption, name and alt text) change what a page shows,
+    not what a cell computes, so the returned notebook carries each cell's metadata, and the
+    notebook's, from ``source`` as it is now, with the saved outputs.
     """
     executed = quick_execution(source)
     if not executed.exists():
         return None
     saved = nbformat.read(executed, as_version=4)
-    if cell_sources(saved) != cell_sources(nbformat.read(source, as_version=4)):
+    current = nbformat.read(source, as_version=4)
+    if cell_sources(saved) != cell_sources(current):
         return None
+    for saved_cell, cell in zip(saved.cells, current.cells):
+        saved_cell.metadata = copy.deepcopy(cell.metadata)
+    saved.metadata = copy.deepcopy(current.metadata)
     return saved
 
 

@@ -2,8 +2,9 @@
 
 ``make test`` runs every chapter once under nbval; the plugin ``bookbuild.nbval_export``
 saves each executed notebook under ``layout.QUICK_EXECUTED``. This script stages the book
-sources with those notebooks in ``layout.QUICK_STAGE`` and builds it there with execution
-turned off and warnings as errors, so no notebook is executed twice.
+sources with those notebooks in ``layout.QUICK_STAGE`` (their outputs, with each cell's
+metadata taken from the current notebook: ``layout.current_quick_execution``) and builds it
+there with execution turned off and warnings as errors, so no notebook is executed twice.
 
     python -m bookbuild.quick_book
 """
@@ -15,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import yaml
 
 from bookbuild import layout
@@ -28,10 +30,12 @@ def stage() -> None:
     shutil.copy(layout.TOC, layout.QUICK_STAGE / layout.TOC.name)
     missing = []
     for source in layout.chapter_notebooks():
-        if layout.current_quick_execution(source) is None:
+        # The saved outputs with the cells' metadata (tags, figure captions) as it is now.
+        executed = layout.current_quick_execution(source)
+        if executed is None:
             missing.append(source.name)
             continue
-        shutil.copy(layout.quick_execution(source), layout.QUICK_STAGE / "chapters" / source.name)
+        nbformat.write(executed, layout.QUICK_STAGE / "chapters" / source.name)
     if missing:
         sys.exit(
             "No up-to-date quick-mode execution for: " + ", ".join(missing) + ".\n"

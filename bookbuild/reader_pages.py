@@ -12,6 +12,14 @@ edition, the course kit and the edition checks all see the marks unchanged:
   ``# Autograded check (N points)`` reads ``# Check``;
 * markdown: a written answer's marker paragraph, ``**Your answer:** (N points)``, is left
   out: in the reader's book there is nowhere to answer, and the exercise's solution follows;
+* chapter titles: a notebook's title carries its chapter's number (``# 8. A family of
+  divergences``), for a reader of the notebook in Jupyter or Colab; the book numbers its
+  chapters itself (``_toc.yml``: ``numbered``; figures, exercises and theorems read
+  "Figure 8.2"), so the page's title loses the notebook's number and reads "8. A family of
+  divergences" once, not "8. 8. ..." (tests/book/test_numbering.py checks the two agree);
+* animations: matplotlib's ``to_jshtml`` shows its frames in an ``<img>`` with no alt text;
+  it gets the alt text of its cell's figure (MyST-NB's ``mystnb.image.alt``), as a still
+  image of the cell would;
 * every page: matplotlib's ``to_jshtml`` animations link Font Awesome 4.4 from a CDN for
   their button icons; the theme ships Font Awesome, which draws the same icons offline, so
   the link is left out. A script that the theme stack adds twice to a page (sphinx-thebe's
@@ -26,6 +34,7 @@ Registered in ``_config.yml`` (``sphinx: local_extensions``).
 from __future__ import annotations
 
 import re
+from html import escape
 
 from docutils import nodes
 
@@ -39,6 +48,8 @@ _CHECK_LINE = re.compile(r"^" + re.escape(CHECK_HEADER) + r"(\s*\(\d+ points?\))
 _ANSWER_PARAGRAPH = re.compile(
     r"^\s*" + re.escape(ANSWER_MARKER.strip("*")) + r"\s*(\(\d+ points?\))?\s*$"
 )
+_CHAPTER_NUMBER = re.compile(r"^\d+\.\s+")
+CHAPTERS_FOLDER = "chapters/"
 _FONT_AWESOME_LINK = re.compile(r"<link\b[^>]*font-awesome[^>]*>\s*", re.IGNORECASE)
 
 
@@ -87,6 +98,51 @@ def hide_grading_scaffolding(app, doctree) -> None:
             paragraph.parent.remove(paragraph)
 
 
+def without_chapter_number(title: str) -> str:
+    """A chapter title without the number it starts with: "8. A family" -> "A family"."""
+    return _CHAPTER_NUMBER.sub("", title, count=1)
+
+
+def drop_chapter_number(app, doctree) -> None:
+    """Take the notebook's own number out of a chapter page's title (``doctree-read``, run
+    before Sphinx's collectors read the title for the table of contents and the links)."""
+    if not app.env.docname.startswith(CHAPTERS_FOLDER):
+        return
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None or not isinstance(section[0], nodes.title):
+        return
+    title = section[0]
+    first = title[0] if len(title) else None
+    if isinstance(first, nodes.Text) and _CHAPTER_NUMBER.match(first.astext()):
+        title.replace(first, nodes.Text(without_chapter_number(first.astext())))
+
+
+_ANIMATION_IMG = re.compile(r'<img id="_anim_img(\w*)">')
+
+
+def with_animation_alt(html: str, alt: str) -> str:
+    """``html`` with the alt text ``alt`` on each to_jshtml animation's frame ``<img>``."""
+    return _ANIMATION_IMG.sub(
+        lambda m: f'<img id="_anim_img{m.group(1)}" alt="{escape(alt, quote=True)}">', html
+    )
+
+
+def give_animations_alt_text(app, doctree) -> None:
+    """Give an animation's frame image its cell's figure alt text (``doctree-read``)."""
+    for cell in doctree.findall(nodes.container):
+        if cell.get("nb_element") != "cell_code":
+            continue
+        alt = ((cell.get("cell_metadata") or {}).get("mystnb") or {}).get("image", {}).get("alt")
+        if not alt:
+            continue
+        for raw in list(cell.findall(nodes.raw)):
+            html = raw.astext()
+            kept = with_animation_alt(html, str(alt))
+            if kept != html:
+                raw.children = [nodes.Text(kept)]
+                raw.rawsource = kept
+
+
 def drop_font_awesome_link(app, doctree) -> None:
     """Take the Font Awesome CDN link out of the page's raw HTML outputs."""
     for raw in list(doctree.findall(nodes.raw)):
@@ -117,7 +173,10 @@ def keep_each_script_once(app, pagename, templatename, context, doctree) -> None
 
 def setup(app):
     app.add_config_value("hide_grading_scaffolding", True, "env", types=[bool])
+    # Sphinx's collectors (titles, tables of contents) run at the default priority, 500.
+    app.connect("doctree-read", drop_chapter_number, priority=400)
     app.connect("doctree-read", hide_grading_scaffolding)
     app.connect("doctree-read", drop_font_awesome_link)
+    app.connect("doctree-read", give_animations_alt_text)
     app.connect("html-page-context", keep_each_script_once)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -107,16 +107,28 @@ def density_histogram(ax, samples, bins: int = 100, limits=None, color: str = CO
 
 
 
-def animation_html(fig, update, frames: int, interval: int = 200) -> str:
+def animation_html(fig, update, frames: int, interval: int = 200, start_frame: int = 0) -> str:
     """An animation as self-contained HTML (``FuncAnimation.to_jshtml``) with play controls,
-    so that it plays in the static HTML book; closes ``fig`` so it is not shown twice."""
+    so that it plays in the static HTML book; closes ``fig`` so it is not shown twice.
+
+    The page shows frame ``start_frame`` until the reader presses play (``-1``: the last
+    frame, e.g. a trained generator rather than the untrained one of frame 0).
+    """
+    import re
+
     from matplotlib import animation
     from matplotlib import pyplot as plt
 
     frames = check_integer("frames", frames, at_least=1)
+    start = check_integer("start_frame", start_frame, at_least=-frames, less_than=frames) % frames
     anim = animation.FuncAnimation(fig, update, frames=frames, interval=interval)
     html = anim.to_jshtml()
     plt.close(fig)
+    if start:
+        html, found = re.subn(r"(anim(\w+) = new Animation\([^;]*\);)",
+                              rf"\1\n        anim\2.set_frame({start});", html)
+        if found != 1:
+            raise RuntimeError("matplotlib's animation HTML changed: cannot set its first frame")
     return html
 
 

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from docutils import nodes
 
-from bookbuild import layout
+from bookbuild import layout, reader_pages
 from bookbuild import student_edition as se
 from bookbuild.reader_pages import (
     READER_CHECK_HEADER,
@@ -83,3 +83,10 @@ def test_font_awesome_link_is_left_out_and_the_rest_kept():
     )
     assert without_font_awesome_link(html) == "<script>var anim = 1;</script>"
     assert without_font_awesome_link("<p>no link</p>") == "<p>no link</p>"
+
+
+def test_an_animation_gets_its_figures_alt_text():
+    html = '<div class="animation">\n  <img id="_anim_img3f2a">\n</div>'
+    shown = reader_pages.with_animation_alt(html, 'Samples "move" to the data')
+    assert '<img id="_anim_img3f2a" alt="Samples &quot;move&quot; to the data">' in shown
+    assert reader_pages.with_animation_alt("<img src='x.png'>", "a") == "<img src='x.png'>"
