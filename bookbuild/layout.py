@@ -53,8 +53,8 @@ def current_quick_execution(source: Path):
     An execution is current only if every cell's type and source (markdown included) is
     unchanged since it ran. Cell metadata is not part of that rule: tags (``hide-input``)
     and MyST-NB's options (a figure's caption, name and alt text) change what a page shows,
-    not what a cell computes, so the returned notebook carries each cell's metadata, and the
-    notebook's, from ``source`` as it is now, with the saved outputs.
+    not what a cell computes, so the returned notebook carries each cell's metadata from
+    ``source`` as it is now, with the saved outputs.
     """
     executed = quick_execution(source)
     if not executed.exists():
@@ -65,7 +65,8 @@ def current_quick_execution(source: Path):
         return None
     for saved_cell, cell in zip(saved.cells, current.cells):
         saved_cell.metadata = copy.deepcopy(cell.metadata)
-    saved.metadata = copy.deepcopy(current.metadata)
+    # The notebook's own metadata keeps what the run recorded (language_info: the page's
+    # code is highlighted as the kernel's language).
     return saved
 
 

@@ -154,6 +154,9 @@ def test_every_figure_cell_has_caption_name_and_alt(name):
             problems.append(f"{where}: draws {drawn} figures; one figure per cell (split it)")
         if figure and drawn == 0 and not rich_outputs(cell):
             problems.append(f"{where}: figure metadata on a cell that draws nothing")
+        if figure and re.search(r"(?m)^\s*glue\(", cell.source):
+            # glue's record is a rich output too: MyST-NB would wrap it in the figure
+            problems.append(f"{where}: glue() in a figure cell; move it to its own cell")
     assert not problems, "\n".join(problems)
 
 

@@ -76,6 +76,9 @@ HELPERS = """
   const cut = (text, n) => Array.from(text.trim()).slice(0, n).join('').replace(/\\s+/g, ' ');
   const describe = e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}: ` +
       cut(e.innerText || e.getAttribute('src') || '', 70);
+  // Shown on the page: rendered, and not inside a closed <details> (a folded cell input,
+  // hide-input; it is measured again when the reader opens it, scroll-cues.js).
+  const shown = e => e.offsetParent !== null && !e.closest('details:not([open])');
   const inColumn = r => r.left >= column.left - 1 && r.right <= column.right + 1;
   const overflows = e => e.scrollWidth > e.clientWidth + 1;
   const showsItScrolls = e => {
@@ -155,10 +158,10 @@ LAYOUT = (
   // scroll in its own box (placement()).
   const scrolls = Array.from(article.querySelectorAll(
       'pre, .cell_output > div:not(.pst-scrollable-table-container), .animation'))
-    .filter(e => e.offsetParent !== null && overflows(e))
+    .filter(e => shown(e) && overflows(e))
     .map(e => `${describe(e)} (${e.scrollWidth} px of content in ${e.clientWidth} px)`);
   const beyond = Array.from(article.querySelectorAll('pre, table, img, .animation, mjx-container'))
-    .filter(e => e.offsetParent !== null).map(placement).filter(p => p !== null);
+    .filter(shown).map(placement).filter(p => p !== null);
   // What a reader reads: prose and outputs; a cell's code may name a variable `target`.
   const reading = main.cloneNode(true);
   reading.querySelectorAll('.cell_input').forEach(e => e.remove());
@@ -172,9 +175,9 @@ PHONE_LAYOUT = (
     + HELPERS
     + """
   const formulas = Array.from(article.querySelectorAll('mjx-container'))
-    .filter(e => e.offsetParent !== null).map(placement).filter(p => p !== null);
+    .filter(shown).map(placement).filter(p => p !== null);
   const beyond = Array.from(article.querySelectorAll('pre, table, img, .animation'))
-    .filter(e => e.offsetParent !== null).map(placement).filter(p => p !== null);
+    .filter(shown).map(placement).filter(p => p !== null);
   const inside = e => { const r = e.getBoundingClientRect();
                         return r.left >= -1 && r.right <= window.innerWidth + 1 && r.width > 0; };
   const animations = Array.from(main.querySelectorAll('.animation')).map(a => {
