@@ -18,14 +18,7 @@ PENDING_FIGURES: dict[str, str] = {}
 # end with "## Summary" and "**Next:**" (issue 31, items 6 and 7), with who does them; the
 # lead removes an entry when the chapter lands. Read by tests/book/test_figures_captioned.py
 # and tests/browser/test_figures.py.
-PENDING_CAPTIONS: dict[str, str] = {
-    "06_mnist_dcgan.ipynb": "issue 30's helper, or pages-b",
-    "07_debugging_lab.ipynb": "issue 30's helper, or pages-b",
-    "08_f_divergences.ipynb": "pages-b",
-    "09_wasserstein.ipynb": "pages-b",
-    "10_conditional_gan.ipynb": "issue 30's helper, or pages-b",
-    "11_judging_image_gans.ipynb": "issue 30's helper, or pages-b",
-}
+PENDING_CAPTIONS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
