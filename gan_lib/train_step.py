@@ -207,7 +207,9 @@ def noise_batches(update: str, d_steps: int) -> int:
 def update_ema(average: tf.keras.Model, model: tf.keras.Model, decay: float, updates) -> None:
     """``w_ema <- beta w_ema + (1 - beta) w`` for every weight (BN statistics included),
     with ``beta = min(decay, (1 + t) / (10 + t))`` after generator update ``t``, so early
-    averages are not dominated by the random initialization (Yazici et al. 2019)."""
+    averages are not dominated by the random initialization. The warm-up is TensorFlow's
+    ``tf.train.ExponentialMovingAverage`` ``num_updates`` convention; averaging the
+    generator's iterates follows Yazici et al. 2019, whose code keeps ``beta`` constant."""
     t = tf.cast(updates, tf.float32)
     beta = tf.minimum(decay, (1.0 + t) / (10.0 + t))
     for mean, weight in zip(average.weights, model.weights):

@@ -115,8 +115,10 @@ class GANTrainer:
         Keep ``self.ema_generator``, an exponential moving average of the generator's
         weights, ``w_ema <- beta w_ema + (1 - beta) w`` after every generator update, with
         ``beta = min(ema_decay, (1 + t) / (10 + t))`` at generator update ``t`` (so early
-        averages are not dominated by the random initialization). Averaging the iterates
-        damps the oscillation of the two-player game (Yazici et al. 2019); sample from
+        averages are not dominated by the random initialization; this warm-up is
+        TensorFlow's ``tf.train.ExponentialMovingAverage`` ``num_updates`` convention, not
+        Yazici et al.'s, whose code keeps ``beta`` constant). Averaging the iterates damps
+        the oscillation of the two-player game (Yazici et al. 2019); sample from
         ``ema_generator``. Training itself is unchanged.
     augment:
         Optional differentiable augmentation ``augment(images, seed) -> images`` applied to
