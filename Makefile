@@ -62,8 +62,11 @@ unit: $(STAMP) $(COLAB_STAMP)
 		--nbval-lax --nbval-kernel-name gan-book-colab --nbval-cell-timeout=600 \
 		-p bookbuild.nbval_export -p bookbuild.edition_check tests chapters --ignore=tests/browser --ignore=tests/student_site
 
+# The quick book, then one rich output per figure cell on the executions make unit saved
+# (there none may be missing: in make unit's own run they may not exist yet).
 quick-book: $(STAMP) $(TFJS)
 	$(PY) -m bookbuild.quick_book
+	GAN_BOOK_REQUIRE_EXECUTIONS=1 $(BIN)/pytest -q tests/book/test_figures_captioned.py -k executed
 
 # The student site from the quick-mode executions, built with -W, then searched for solutions.
 student-site: $(STAMP) $(TFJS)
