@@ -73,12 +73,18 @@ def measure(path: Path, timeout: int, executed: Path | None = None) -> dict:
     if executed is not None:
         executed.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, executed / path.name)
+    return timing_record(seconds, load_before, datetime.date.today())
+
+
+def timing_record(seconds: float, load_before: float, date: datetime.date, **extra) -> dict:
+    """One chapter's entry in the record: this machine's CPU cores, the load before."""
     return {
         "seconds": round(seconds, 1),
         "device": "CPU",
         "cores": os.cpu_count(),
         "load_before": round(load_before, 1),
-        "date": datetime.date.today().isoformat(),
+        "date": date.isoformat(),
+        **extra,
     }
 
 
@@ -103,14 +109,10 @@ def from_cache(cache_dir: Path, load_log: Path) -> dict:
         before = [load for when, load in samples if when <= start]
         if not before:
             sys.exit(f"{load_log}: no load sample before {Path(record.uri).name} started")
-        records[Path(record.uri).stem] = {
-            "seconds": round(seconds, 1),
-            "device": "CPU",
-            "cores": os.cpu_count(),
-            "load_before": round(before[-1], 1),
-            "date": created.date().isoformat(),
-            "source": "make book (MyST-NB's execution in a fresh kernel, full mode)",
-        }
+        records[Path(record.uri).stem] = timing_record(
+            seconds, before[-1], created.date(),
+            source="make book (MyST-NB's execution in a fresh kernel, full mode)",
+        )
     return records
 
 
