@@ -98,6 +98,8 @@ def from_cache(cache_dir: Path, load_log: Path) -> dict:
 
     samples = [tuple(map(float, line.split())) for line in load_log.read_text().splitlines()]
     records = {}
+    # jupyter-cache lists its records in the order they were made, so of a chapter executed
+    # again after an edit, the newest execution is the one kept.
     for record in get_cache(str(cache_dir)).list_cache_records():
         seconds = record.data.get("execution_seconds")
         if seconds is None:

@@ -41,3 +41,16 @@ def test_no_sample_before_the_start_is_an_error(tmp_path):
         assert "no load sample" in str(exit_)
     else:
         raise AssertionError("a start with no load sample before it must not be timed")
+
+
+def test_a_chapter_executed_twice_is_timed_by_its_newest_execution(tmp_path):
+    cache_dir, _ = _cache_with_one_chapter(tmp_path, seconds=100.0)
+    cache = get_cache(str(cache_dir))
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("2 + 2")])
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    bundle = CacheBundleIn(nb, uri=str(tmp_path / "04_toy_gan_1d.ipynb"),
+                           data={"execution_seconds": 7.0})
+    cache.cache_notebook_bundle(bundle, check_validity=False)
+    log = tmp_path / "load.log"
+    log.write_text("0 1.0\n")
+    assert timings.from_cache(cache_dir, log)["04_toy_gan_1d"]["seconds"] == 7.0
