@@ -14,12 +14,6 @@ CHAPTERS = sorted(path.name for path in layout.chapter_notebooks())
 # Chapters whose refit to the column is still under way, with who does it.
 PENDING_FIGURES: dict[str, str] = {}
 
-# Chapters whose figures do not yet carry captions, names and alt text, or that do not yet
-# end with "## Summary" and "**Next:**" (issue 31, items 6 and 7), with who does them; the
-# lead removes an entry when the chapter lands. Read by tests/book/test_figures_captioned.py
-# and tests/browser/test_figures.py.
-PENDING_CAPTIONS: dict[str, str] = {}
-
 
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_chapters_size_figures_for_the_column(name, code_cells):

@@ -28,7 +28,6 @@ from collections import Counter
 
 import nbformat
 import pytest
-from test_chapter_figures import PENDING_CAPTIONS
 
 from bookbuild import layout
 
@@ -116,11 +115,6 @@ def is_figure_output(output) -> bool:
     return any(k.startswith("image/") for k in data) or "animation" in html and "<img" in html
 
 
-def pending(name: str) -> None:
-    if name in PENDING_CAPTIONS:
-        pytest.skip(f"{name}: captions and summary under way ({PENDING_CAPTIONS[name]})")
-
-
 def figure_problems(cell, where: str) -> list[str]:
     """What is missing or wrong in a figure cell's metadata."""
     figure, image = figure_meta(cell)
@@ -143,7 +137,6 @@ def figure_problems(cell, where: str) -> list[str]:
 def test_every_figure_cell_has_caption_name_and_alt(name):
     """Every cell that draws a figure (read from its code) carries mystnb figure caption and
     name and image alt; a cell with figure metadata draws exactly one figure."""
-    pending(name)
     problems, nb = [], notebook(name)
     drawers = drawing_functions(nb)
     for index, cell in enumerate(nb.cells):
@@ -186,7 +179,6 @@ def test_figure_names_are_unique_across_the_book():
 def test_executed_figures_are_captioned_one_per_cell(name):
     """On the saved quick-mode execution (make unit): every cell that output an image or an
     animation has figure metadata, and a figure cell output exactly one rich output."""
-    pending(name)
     executed = layout.current_quick_execution(layout.CHAPTERS / name)
     if executed is None:
         message = f"{name}: no up-to-date quick-mode execution (make unit)"
@@ -216,7 +208,6 @@ def test_executed_figures_are_captioned_one_per_cell(name):
 def test_chapter_ends_with_summary_and_next(name):
     """The chapter's closing markdown: "## Summary", 3 to 6 bullets, then "**Next:** ..."
     (only a "## References" cell may follow it)."""
-    pending(name)
     cells = notebook(name).cells
     closing = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and SUMMARY.search(c.source)]
     assert closing, f"{name}: no '## Summary' markdown cell"

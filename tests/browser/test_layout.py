@@ -13,8 +13,7 @@ every animation's frame and controls are on the screen. Search snippets show no 
 Figures (issue 31, item 6): on chapter pages every image has alt text that says what it
 shows (not a file name), and every image or animation that a cell outputs sits in a figure
 whose caption is numbered "Figure N.k"; at 390 px too, figure text renders at 9 px or more
-(a figure too wide for the phone's column scrolls in its own box, scroll-cues.js). Chapters
-listed in tests/book/test_chapter_figures.py's PENDING_CAPTIONS are skipped.
+(a figure too wide for the phone's column scrolls in its own box, scroll-cues.js).
 Both views are saved, solutions open, as full-page screenshots:
 ``<page>.solutions.png`` (1280 px) and ``<page>.phone.png`` (390 px).
 
@@ -26,9 +25,7 @@ it), so a figure's smallest text is ``MIN_FONT_PT * DPI / 72`` pixels at natural
 
 from __future__ import annotations
 
-import importlib.util
 import re
-from pathlib import Path
 
 import pytest
 from bookpage import BookPage
@@ -39,25 +36,6 @@ from gan_lib import plotting
 MIN_TEXT_PX = 9
 # Alt text that a screen reader should not read: a file name, a hash, a path.
 FILE_LIKE = re.compile(r"(\.(png|jpe?g|svg|gif)\b|[0-9a-f]{16,}|[/\\_])", re.IGNORECASE)
-
-
-def _pending_captions() -> dict[str, str]:
-    """tests/book/test_chapter_figures.py's PENDING_CAPTIONS: chapters whose captions are
-    under way, with who does them (the lead removes an entry when the chapter lands)."""
-    path = Path(__file__).resolve().parents[1] / "book" / "test_chapter_figures.py"
-    spec = importlib.util.spec_from_file_location("_chapter_figures", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.PENDING_CAPTIONS
-
-
-PENDING_CAPTIONS = _pending_captions()
-
-
-def pending(path: str) -> None:
-    notebook = Path(path).with_suffix(".ipynb").name
-    if notebook in PENDING_CAPTIONS:
-        pytest.skip(f"{notebook}: figures under way ({PENDING_CAPTIONS[notebook]})")
 PHONE = {"width": 390, "height": 844}
 DEVELOPMENT_WORDS = ("MISSED", "target:", "load average", "Downloading data from", "Recipe(")
 
@@ -289,7 +267,6 @@ def test_figure_text_renders_at_9_px_or_more_on_a_phone(layout, path):
     """At 390 px a figure keeps its text at 9 px or more: it is narrow enough for the
     column, or it scrolls in its own box (scroll-cues.js; the box's cue is checked by
     test_formulas_fit_a_phone_or_scroll_in_a_box_that_shows_it)."""
-    pending(path)
     small = small_figure_text(layout(path, phone=True)["figures"])
     assert not small, (
         f"{path}: at {PHONE['width']} px, figures shrunk below readable text:\n"
@@ -299,7 +276,6 @@ def test_figure_text_renders_at_9_px_or_more_on_a_phone(layout, path):
 
 @pytest.mark.parametrize("path", CHAPTER_PAGES)
 def test_every_image_has_alt_text_that_is_not_a_file_name(layout, path):
-    pending(path)
     bad = [
         f"{image['src']}: alt {image['alt']!r}"
         for image in layout(path)["images"]
@@ -314,7 +290,6 @@ def test_every_image_has_alt_text_that_is_not_a_file_name(layout, path):
 def test_every_figure_has_a_numbered_caption(layout, path):
     """Every image or animation that a cell outputs sits in a figure whose caption starts
     "Figure N.k" (N: the chapter's number, from _toc.yml)."""
-    pending(path)
     number = CHAPTER_PAGES.index(path) + 1
     bad = [
         f"{f['src']}: caption number {f['number']!r}, caption {f['caption']!r}"
