@@ -332,7 +332,8 @@ def test_objectives_wrap_the_losses():
 def test_gan_trainer_trains_wgan_gp_and_an_f_gan_reproducibly():
     """A few steps of WGAN-GP and of the reverse-KL f-GAN through GANTrainer: finite, with the
     penalty recorded, and the same numbers from the same seed, up to float32 round-off (two
-    runs in one process may sum in another thread order: CI once saw 5e-7 on a loss of 4.97;
+    runs in one process may sum in another thread order: CI saw 5e-7 on a loss of 4.97, and
+    2.7e-5 relative after five WGAN-GP steps under the oldest TensorFlow;
     the bit-for-bit guarantee is tested with op determinism in tests/lib/test_training_calls.py), and
     other numbers from another seed."""
     from gan_lib.toy import data, models
@@ -358,9 +359,9 @@ def test_gan_trainer_trains_wgan_gp_and_an_f_gan_reproducibly():
         first, again = run(objective, 3), run(objective, 3)
         for key, values in first.items():
             assert np.isfinite(values).all(), key
-            np.testing.assert_allclose(values, again[key], rtol=1e-5, atol=1e-6)
+            np.testing.assert_allclose(values, again[key], rtol=1e-3, atol=1e-5)
         other = run(objective, 4)
-        assert not np.allclose(first["d_loss"], other["d_loss"], rtol=1e-3), "the seed must matter"
+        assert not np.allclose(first["d_loss"], other["d_loss"], rtol=1e-2), "the seed must matter"
     assert (run(losses.objective("wasserstein"), 3)["d_penalty"] > 0).all()
     r1 = run(losses.with_r1(losses.objective("non_saturating"), 1.0), 3)
     assert np.isfinite(r1["d_loss"]).all() and (r1["d_penalty"] > 0).all()
