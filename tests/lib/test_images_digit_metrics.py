@@ -141,3 +141,16 @@ def test_real_training_digits_are_near_the_real_baseline(held_out):
     train, test = held_out
     report = dm.evaluate(train.images[:1000], real_images=test.images)
     assert report.frechet < 3 * report.frechet_baseline, (report.frechet, report.frechet_baseline)
+
+
+def test_unseen_by_classifier_keeps_its_held_out_digits_and_drops_its_training_digits(held_out):
+    trained_on, unseen = held_out
+    kept = dm.unseen_by_classifier(unseen)
+    np.testing.assert_array_equal(kept.images, unseen.images)
+    mixed = mnist.Digits(np.concatenate([trained_on.images[:30], unseen.images[:20]]),
+                         np.concatenate([trained_on.labels[:30], unseen.labels[:20]]), "mixed")
+    kept = dm.unseen_by_classifier(mixed)
+    np.testing.assert_array_equal(kept.images, unseen.images[:20])
+    np.testing.assert_array_equal(kept.labels, unseen.labels[:20])
+    with pytest.raises(ValueError, match="training set"):
+        dm.unseen_by_classifier(trained_on)
