@@ -16,7 +16,7 @@ TFJS := .cache/tfjs/node_modules/@tensorflow/tfjs/dist/tf.min.js
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: book test lint unit quick-book student-site browser student course sync-setup bench readers mnist-memory tfjs clean
+.PHONY: book test lint unit quick-book student-site browser screenshots student course sync-setup bench readers mnist-memory tfjs clean
 
 # Install everything the build and the tests use into .venv, once (again when pins change).
 $(STAMP): requirements.txt pyproject.toml
@@ -97,7 +97,14 @@ $(TFJS):
 tfjs: $(TFJS)
 
 browser: $(STAMP) $(CHROMIUM) $(MATHJAX) $(TFJS)
-	CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n 2 --dist loadgroup tests/browser
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n 2 --dist loadgroup --durations=10 tests/browser
+
+## make screenshots: the browser test of the built quick book, saving a full-page screenshot
+## of every page at 1280 px (solutions closed and open) and 390 px in _build/screenshots/.
+screenshots: $(STAMP) $(CHROMIUM) $(MATHJAX) $(TFJS)
+	rm -rf _build/screenshots
+	GAN_BOOK_SCREENSHOTS=$(CURDIR)/_build/screenshots CHROMIUM=$(CHROMIUM) $(BIN)/pytest -q -n 2 --dist loadgroup tests/browser/test_book.py tests/browser/test_layout.py
+	@echo "Screenshots: $(CURDIR)/_build/screenshots"
 
 ## make sync-setup: rewrite every chapter's setup cell from _config.yml's repository (forks).
 sync-setup: $(STAMP)

@@ -212,6 +212,8 @@ def test_train_save_load_sample_resume(tmp_path, capsys, recipe, precision):
         assert status == 2 and "needs a conditional model" in err
         assert not (tmp_path / "x.npy").exists()
 
+    if precision:  # resuming is tested under the machine's own policy (the other recipes):
+        return  # under emulated bfloat16 a second run costs a minute of CI for the same path
     # the same command again resumes from the checkpoint and trains on
     result = gan_book(*train, env=env)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -16,6 +16,10 @@ HTML = Path(os.environ.get("GAN_BOOK_HTML", ROOT / "_build/quick/src/_build/html
 MATHJAX_CDN = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/"
 MATHJAX_LOCAL = ROOT / ".cache/mathjax/node_modules/mathjax/es5"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Full-page screenshots of every page for a reader's eye (`make screenshots` sets this to
+# _build/screenshots). Each costs seconds on a long chapter page, three per page, so a
+# plain test run takes none.
+SCREENSHOTS = os.environ.get("GAN_BOOK_SCREENSHOTS")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -84,6 +88,12 @@ class BookPage:
             return
         self.page.wait_for_function("() => window.MathJax && MathJax.startup", timeout=30_000)
         self.page.evaluate("() => MathJax.startup.promise.then(() => true)")
+
+    def screenshot(self, name: str) -> None:
+        """Save a full-page screenshot as SCREENSHOTS/name, when screenshots are asked for."""
+        if SCREENSHOTS:
+            Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(Path(SCREENSHOTS) / name), full_page=True)
 
     def close(self):
         self.context.close()

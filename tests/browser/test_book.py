@@ -1,7 +1,8 @@
 """The built quick-mode book as a reader sees it, in headless Chromium.
 
 Every page of the build is opened once (``visit``); the facts a reader would notice are
-recorded, a full-page screenshot is saved to ``_build/screenshots/``, then the page's
+recorded (with ``make screenshots``, a full-page screenshot is saved to
+``_build/screenshots/``), then the page's
 controls are used (animation buttons, solution dropdowns). The tests below assert on
 those facts, page by page. Nothing here names a chapter: the pages come from the build
 and ``_toc.yml``, and what each page must contain (exercises, solutions, proofs,
@@ -23,7 +24,6 @@ import yaml
 from bookpage import HTML, ROOT, BookPage
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-SCREENSHOTS = ROOT / "_build" / "screenshots"
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 
 
@@ -190,10 +190,7 @@ class Visits:
         try:
             page = book_page.open(path)
             book_page.wait_for_mathjax()
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(
-                path=str(SCREENSHOTS / (path.replace("/", "__") + ".png")), full_page=True
-            )
+            book_page.screenshot(path.replace("/", "__") + ".png")
             facts = page.evaluate(FACTS)
             facts["animation_states"] = [use_animation(page, a) for a in facts["animations"]]
             facts["solutions_open_on_click"] = open_solutions(page)
@@ -393,7 +390,8 @@ def test_internal_links_have_targets():
             if target.endswith(".html"):
                 queue.append(target)
                 if url.fragment:
-                    parsed.setdefault(target, parse(HTML / target))
+                    if target not in parsed:  # parse each page once: chapters are megabytes
+                        parsed[target] = parse(HTML / target)
                     if unquote(url.fragment) not in parsed[target].ids:
                         broken.append(f"{page}: {ref} (no #{url.fragment} in {target})")
     assert not broken, f"{len(broken)} broken internal links:\n" + "\n".join(broken[:30])
@@ -407,8 +405,7 @@ def test_search_finds_discriminator(book_page):
         "() => /found \\d+ page/.test(document.querySelector('#search-results')?.innerText)",
         timeout=30_000,
     )
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "search.html.png"), full_page=True)
+    book_page.screenshot("search.html.png")
     results = page.eval_on_selector_all(
         "#search-results ul.search li a", "els => els.map(a => a.getAttribute('href'))"
     )

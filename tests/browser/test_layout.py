@@ -14,8 +14,8 @@ Figures (issue 31, item 6): on chapter pages every image has alt text that says 
 shows (not a file name), and every image or animation that a cell outputs sits in a figure
 whose caption is numbered "Figure N.k"; at 390 px too, figure text renders at 9 px or more
 (a figure too wide for the phone's column scrolls in its own box, scroll-cues.js).
-Both views are saved, solutions open, as full-page screenshots:
-``<page>.solutions.png`` (1280 px) and ``<page>.phone.png`` (390 px).
+With ``make screenshots`` both views are saved, solutions open, as full-page screenshots
+in ``_build/screenshots/``: ``<page>.solutions.png`` (1280 px) and ``<page>.phone.png`` (390 px).
 
 The figure rule: ``gan_lib.plotting`` sets no font below ``MIN_FONT_PT`` points and saves
 figures at ``DPI`` dots per inch (tests/test_plotting.py checks that the chapters keep
@@ -29,7 +29,7 @@ import re
 
 import pytest
 from bookpage import BookPage
-from test_book import CHAPTER_PAGES, PAGES, SCREENSHOTS, open_solutions
+from test_book import CHAPTER_PAGES, PAGES, open_solutions
 
 from gan_lib import plotting
 
@@ -186,9 +186,7 @@ class Layouts:
                 page.open(path)
                 page.wait_for_mathjax()
                 assert all(open_solutions(page.page)), f"{path}: a solution did not open"
-                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-                name = path.replace("/", "__") + (".phone.png" if phone else ".solutions.png")
-                page.page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+                page.screenshot(path.replace("/", "__") + (".phone.png" if phone else ".solutions.png"))
                 page.page.wait_for_timeout(200)  # scroll-cues.js marks the boxes
                 self.seen[key] = page.page.evaluate(PHONE_LAYOUT if phone else LAYOUT)
             finally:
