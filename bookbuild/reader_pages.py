@@ -120,6 +120,15 @@ def drop_chapter_number(app, doctree) -> None:
 _ANIMATION_IMG = re.compile(r'<img id="_anim_img(\w*)">')
 
 
+# Alt text that a screen reader should not read: a file name, a hash, a path.
+FILE_LIKE = re.compile(r"(\.(png|jpe?g|svg|gif)\b|[0-9a-f]{16,}|[/\\_])", re.IGNORECASE)
+
+
+def alt_says_what_it_shows(alt: str | None) -> bool:
+    """Whether ``alt`` can describe a figure: four words or more, none of them file-like."""
+    return bool(alt) and len(alt.split()) >= 4 and not FILE_LIKE.search(alt)
+
+
 def with_animation_alt(html: str, alt: str) -> str:
     """``html`` with the alt text ``alt`` on each to_jshtml animation's frame ``<img>``."""
     return _ANIMATION_IMG.sub(

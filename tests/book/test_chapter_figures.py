@@ -11,16 +11,10 @@ from gan_lib import plotting
 CHAPTERS = sorted(path.name for path in layout.chapter_notebooks())
 
 
-# Chapters whose refit to the column is still under way, with who does it.
-PENDING_FIGURES: dict[str, str] = {}
-
-
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_chapters_size_figures_for_the_column(name, code_cells):
     """Literal figure widths fit the column and no text is set below MIN_FONT_PT
     (computed widths are checked on the rendered page by the browser suite)."""
-    if name in PENDING_FIGURES:
-        pytest.skip(PENDING_FIGURES[name])
     code = "\n".join(cell.source for cell in code_cells(layout.ROOT / "chapters" / name))
     for width in re.findall(r"figsize=\(\s*(\d+(?:\.\d+)?)\s*,", code):
         assert float(width) <= plotting.COLUMN_WIDTH_IN, f"{name}: figsize width {width} in"

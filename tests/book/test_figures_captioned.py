@@ -29,12 +29,10 @@ from collections import Counter
 import nbformat
 import pytest
 
-from bookbuild import layout
+from bookbuild import layout, reader_pages
 
 CHAPTERS = sorted(path.name for path in layout.chapter_notebooks())
 NAME = re.compile(r"^fig-ch(\d\d)-[a-z0-9]+(-[a-z0-9]+)*$")
-# Alt text that a screen reader should not read: a file name, a hash, a path.
-FILE_LIKE = re.compile(r"(\.(png|jpe?g|svg|gif)\b|[0-9a-f]{16,}|[/\\_])", re.IGNORECASE)
 DRAWS = ("plt.show", "plotting.animation_html")
 SUMMARY = re.compile(r"(?m)^## Summary\s*$")
 NEXT = re.compile(r"(?m)^\*\*Next:\*\*\s+\S")
@@ -128,7 +126,7 @@ def figure_problems(cell, where: str) -> list[str]:
         problems.append(f"{where}: no caption that says what to see ({caption!r})")
     if not NAME.match(name):
         problems.append(f"{where}: figure name {name!r} is not fig-chNN-short-name")
-    if len(alt.split()) < 4 or FILE_LIKE.search(alt):
+    if not reader_pages.alt_says_what_it_shows(alt):
         problems.append(f"{where}: alt text {alt!r} does not say what the figure shows")
     return problems
 
