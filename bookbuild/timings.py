@@ -92,8 +92,8 @@ def from_cache(cache_dir: Path, load_log: Path) -> dict:
     """Timing records of the chapters that ``make book`` executed into ``cache_dir``.
 
     A cache record is written when its execution ends (``created``); the execution
-    began ``execution_seconds`` earlier, and ``load_before`` is the last load sample
-    taken before that start."""
+    began ``execution_seconds`` earlier, ``load_before`` is the last load sample taken
+    before that start and ``load_during`` the mean of the samples taken while it ran."""
     from jupyter_cache import get_cache
 
     samples = [tuple(map(float, line.split())) for line in load_log.read_text().splitlines()]
@@ -111,9 +111,11 @@ def from_cache(cache_dir: Path, load_log: Path) -> dict:
         before = [load for when, load in samples if when <= start]
         if not before:
             sys.exit(f"{load_log}: no load sample before {Path(record.uri).name} started")
+        during = [load for when, load in samples if start < when <= created.timestamp()]
+        extra = {"load_during": round(sum(during) / len(during), 1)} if during else {}
         records[Path(record.uri).stem] = timing_record(
             seconds, before[-1], created.date(),
-            source="make book (MyST-NB's execution in a fresh kernel, full mode)",
+            source="make book (MyST-NB's execution in a fresh kernel, full mode)", **extra,
         )
     return records
 
@@ -123,11 +125,15 @@ def describe(entry: dict | None) -> str:
 
     The load average before the run stays in the record (and the README). A run timed
     while other jobs kept the load above the core count took longer than it would alone,
-    so its time reads 'at most': 'at most 16 min on 2 CPU cores'."""
+    so its time reads 'at most': 'at most 16 min on 2 CPU cores'. Busy means a load
+    before the run above the core count, or a mean load during it (``load_during``, from
+    make book's load log) more than a quarter core above it: the chapter's own threads
+    bring the load to about the core count."""
     if entry is None:
         return NOT_MEASURED
     seconds = entry["seconds"]
-    busy = (entry.get("load_before") or 0) > entry["cores"]
+    busy = ((entry.get("load_before") or 0) > entry["cores"]
+            or (entry.get("load_during") or 0) > entry["cores"] + 0.25)
     # An upper bound is rounded up, so that it stays one.
     rounded = math.ceil if busy else round
     amount = f"{rounded(seconds)} s" if seconds < 90 else f"{rounded(seconds / 60)} min"

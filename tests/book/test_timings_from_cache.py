@@ -24,11 +24,23 @@ def test_the_load_is_the_last_sample_before_the_execution_started(tmp_path):
     cache_dir, created = _cache_with_one_chapter(tmp_path, seconds=100.0)
     start = created - 100.0
     log = tmp_path / "load.log"
-    log.write_text(f"{start - 30} 0.5\n{start - 5} 1.7\n{start + 20} 9.0\n")
+    log.write_text(f"{start - 30} 0.5\n{start - 5} 1.7\n{start + 20} 2.0\n{start + 80} 2.2\n")
     entry = timings.from_cache(cache_dir, log)["04_toy_gan_1d"]
     assert entry["seconds"] == 100.0
-    assert entry["load_before"] == 1.7
-    assert timings.describe(entry) == f"about 2 min on {entry['cores']} CPU cores"
+    assert entry["load_before"] == 1.7 and entry["load_during"] == 2.1
+    cores = entry["cores"]
+    assert timings.describe(entry) == f"about 2 min on {cores} CPU cores"
+
+
+def test_a_run_that_shared_the_machine_reads_at_most(tmp_path):
+    """Quiet before the start, other jobs during the run: the time is an upper bound."""
+    cache_dir, created = _cache_with_one_chapter(tmp_path, seconds=100.0)
+    start = created - 100.0
+    log = tmp_path / "load.log"
+    log.write_text(f"{start - 5} 0.9\n{start + 20} 3.9\n{start + 80} 4.1\n")
+    entry = timings.from_cache(cache_dir, log)["04_toy_gan_1d"]
+    assert entry["load_before"] == 0.9 and entry["load_during"] == 4.0
+    assert timings.describe({**entry, "cores": 2}) == "at most 2 min on 2 CPU cores"
 
 
 def test_no_sample_before_the_start_is_an_error(tmp_path):
