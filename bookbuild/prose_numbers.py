@@ -107,6 +107,7 @@ ALLOWED: dict[str, dict[str, str]] = {
         "1,500": "the study's step count (a setting of the experiment)",
         "96,000": "arithmetic on the settings: 1,500 steps x batch 64",
         "0.999": "the EMA decay of the recipe (a definition)",
+        "0.99": "a setting of the stored remedies run: Adam's beta_2 of book_beta2",
     },
     "08_f_divergences": {
         "4.36": "arithmetic on P's definition: the variance of the mixture the chapter defines",
