@@ -20,12 +20,17 @@ def _cache_with_one_chapter(tmp_path, seconds):
     return tmp_path / "cache", created
 
 
-def test_the_load_is_the_last_sample_before_the_execution_started(tmp_path):
+def _entry_with_load(tmp_path, samples):
+    """The record of a 100 s execution, with load samples at (seconds after its start, load)."""
     cache_dir, created = _cache_with_one_chapter(tmp_path, seconds=100.0)
     start = created - 100.0
     log = tmp_path / "load.log"
-    log.write_text(f"{start - 30} 0.5\n{start - 5} 1.7\n{start + 20} 2.0\n{start + 80} 2.2\n")
-    entry = timings.from_cache(cache_dir, log)["04_toy_gan_1d"]
+    log.write_text("".join(f"{start + offset} {load}\n" for offset, load in samples))
+    return timings.from_cache(cache_dir, log)["04_toy_gan_1d"]
+
+
+def test_the_load_is_the_last_sample_before_the_execution_started(tmp_path):
+    entry = _entry_with_load(tmp_path, [(-30, 0.5), (-5, 1.7), (20, 2.0), (80, 2.2)])
     assert entry["seconds"] == 100.0
     assert entry["load_before"] == 1.7 and entry["load_during"] == 2.1
     cores = entry["cores"]
@@ -34,11 +39,7 @@ def test_the_load_is_the_last_sample_before_the_execution_started(tmp_path):
 
 def test_a_run_that_shared_the_machine_reads_at_most(tmp_path):
     """Quiet before the start, other jobs during the run: the time is an upper bound."""
-    cache_dir, created = _cache_with_one_chapter(tmp_path, seconds=100.0)
-    start = created - 100.0
-    log = tmp_path / "load.log"
-    log.write_text(f"{start - 5} 0.9\n{start + 20} 3.9\n{start + 80} 4.1\n")
-    entry = timings.from_cache(cache_dir, log)["04_toy_gan_1d"]
+    entry = _entry_with_load(tmp_path, [(-5, 0.9), (20, 3.9), (80, 4.1)])
     assert entry["load_before"] == 0.9 and entry["load_during"] == 4.0
     assert timings.describe({**entry, "cores": 2}) == "at most 2 min on 2 CPU cores"
 
